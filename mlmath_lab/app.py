@@ -1,0 +1,180 @@
+"""The ``mlmath-lab`` command: traitlets applications, configured as nbgrader is.
+
+Configuration comes from Jupyter's config paths and from the course's own
+``nbgrader_config.py``, so one file configures both nbgrader and mlmath-lab
+(``c.Validator.cell_timeout = 60``, ``c.StudentWorkspace.directory = "~/course"``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.application import JupyterApp
+from traitlets import Bool, List, Unicode, default
+from traitlets.config import Application, Config
+
+from . import __version__
+from .course import NBGRADER_CONFIG, Course, CourseError, find_course_root
+from .course.release import ReleaseError, generate_release
+from .course.validate import Validator
+from .workspace import StudentWorkspace
+
+
+class CourseApp(JupyterApp):
+    """A subcommand that works on a course root (nbgrader's ``CourseDirectory.root``)."""
+
+    version = __version__
+    course_dir = Unicode(
+        "",
+        help="The course root (holding nbgrader_config.py). Default: the "
+        "current folder, or ./assignments.",
+    ).tag(config=True)
+    aliases = {"course-dir": "CourseApp.course_dir", "log-level": "Application.log_level"}
+
+    def course(self) -> Course:
+        root = Path(self.course_dir) if self.course_dir else find_course_root(Path.cwd())
+        if not (root / NBGRADER_CONFIG).is_file():
+            raise CourseError(f"{root}: not a course root (no {NBGRADER_CONFIG})")
+        return Course(root.resolve())
+
+    def load_course_config(self, course: Course) -> Config:
+        """Load ``nbgrader_config.py`` from Jupyter's config paths and the course root.
+
+        Values given on the command line still win, as traitlets applications expect.
+        """
+        for folder in [*self.config_file_paths[::-1], str(course.root)]:
+            if Path(folder, NBGRADER_CONFIG).is_file():
+                # traitlets' own loader: JupyterApp's only reads jupyter_*_config files
+                Application.load_config_file(self, NBGRADER_CONFIG, path=[folder])
+        return Config(self.config)
+
+    def fail(self, message: str) -> None:
+        self.log.error("%s", message)
+        self.exit(1)
+
+
+class ValidateApp(CourseApp):
+    name = "mlmath-lab-validate"
+    description = """Check assignments before students see them: source notebooks clean with
+    valid nbgrader metadata, manifest and notebooks in agreement, solutions passing every
+    graded test, releases failing every graded test and holding no solution or hidden test.
+    Arguments: assignment names (default: all)."""
+    execute = Bool(True, help="Run the notebooks (source and release) in a kernel.").tag(
+        config=True
+    )
+    flags = {
+        "no-execute": (
+            {"ValidateApp": {"execute": False}},
+            "Only the static checks: do not run notebooks.",
+        ),
+    }
+
+    def start(self) -> None:
+        try:
+            course = self.course()
+        except CourseError as error:
+            self.fail(str(error))
+            return
+        config = self.load_course_config(course)
+        validator = Validator(parent=self, config=config)
+        problems = validator.validate(
+            course,
+            self.extra_args or None,
+            execute=self.execute,
+            nbgrader_config=config,
+            progress=lambda m: self.log.info("%s", m),
+        )
+        for problem in problems:
+            print(f"PROBLEM {problem}", file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problem(s) found in {course.root}", file=sys.stderr)
+            self.exit(1)
+        print(f"course {course.root}: all checks passed")
+
+
+class LabApp(CourseApp):
+    name = "mlmath-lab-lab"
+    description = """Prepare the student workspace from the release versions of the
+    assignments (never overwriting a notebook you edited; new assignments are added) and open
+    JupyterLab on it. Arguments after -- go to JupyterLab (e.g. -- --no-browser --port=8899)."""
+    open_lab = Bool(True, help="Start JupyterLab after preparing the workspace.").tag(config=True)
+    lab_args = List(Unicode(), help="Extra arguments for jupyter lab.").tag(config=True)
+    aliases = {**CourseApp.aliases, "workspace": "StudentWorkspace.directory"}
+    flags = {
+        "prepare-only": (
+            {"LabApp": {"open_lab": False}},
+            "Prepare the workspace, do not start JupyterLab.",
+        ),
+    }
+
+    @default("classes")
+    def _classes_default(self) -> list[Any]:
+        return [StudentWorkspace]
+
+    def start(self) -> None:
+        try:
+            course = self.course()
+            config = self.load_course_config(course)
+            workspace = StudentWorkspace(parent=self, config=config)
+            self.prepare(course, workspace, config)
+        except (CourseError, ReleaseError) as error:
+            self.fail(str(error))
+            return
+        if self.open_lab:
+            self.launch(workspace.root)
+
+    def prepare(self, course: Course, workspace: StudentWorkspace, config: Config) -> None:
+        names = [a.id for a in course.manifest().assignments()]
+        with tempfile.TemporaryDirectory(prefix="mlmath-lab-release-") as scratch:
+            for name in names:
+                release = generate_release(course, name, Path(scratch) / name, config)
+                report = workspace.sync(name, release)
+                for key in report.added:
+                    self.log.info("added %s", key)
+                for key in report.updated:
+                    self.log.info("updated %s (you had not edited it)", key)
+                for key in report.kept:
+                    self.log.warning("kept your edited %s (the release version differs)", key)
+        self.log.info("workspace ready: %s", workspace.root)
+
+    def launch(self, root: Path) -> None:
+        argv = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            f"--ServerApp.root_dir={root}",
+            *self.lab_args,
+            *self.extra_args,
+        ]
+        self.log.info("starting JupyterLab: %s", " ".join(argv[1:]))
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)
+
+
+class MlmathLabApp(JupyterApp):
+    name = "mlmath-lab"
+    version = __version__
+    description = "The mathematics of machine learning, as an nbgrader course in JupyterLab."
+    subcommands = {
+        "validate": (ValidateApp, ValidateApp.description.splitlines()[0]),
+        "lab": (LabApp, LabApp.description.splitlines()[0]),
+    }
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_help()
+            print("\nSubcommands: " + ", ".join(self.subcommands), file=sys.stderr)
+            self.exit(2)
+        super().start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    MlmathLabApp.launch_instance(argv=argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""Compare a student's output with the expected one: type and shape first, then dtype, then values.
+
+Why not ``np.allclose``: it broadcasts, so a (3,) answer "equals" a (3, 1) reference, and it says
+nothing about *where* or *by how much* two arrays differ. Every function here returns ``None``
+when the outputs agree and a :class:`Mismatch` whose message reads "yours ... vs expected ..."
+otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+MismatchKind = Literal["type", "length", "shape", "dtype", "nonfinite", "value", "error"]
+
+# (rtol, atol) by the *less* precise of the two dtypes being compared.
+_FLOAT_TOLERANCES: dict[int, tuple[float, float]] = {
+    2: (1e-3, 1e-3),  # float16 / bfloat16
+    4: (1e-5, 1e-6),  # float32
+    8: (1e-7, 1e-9),  # float64
+}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why two outputs disagree, in words a student can act on."""
+
+    kind: MismatchKind
+    message: str
+    got: str = ""
+    expected: str = ""
+
+    def at(self, where: str) -> Mismatch:
+        """The same mismatch, located inside a larger output (``output[1]``, ``'loss'``)."""
+        return Mismatch(self.kind, f"{where}: {self.message}", self.got, self.expected)
+
+
+def is_tensor(value: Any) -> bool:
+    """True for a torch tensor, without importing torch when it is not loaded yet."""
+    return type(value).__module__.startswith("torch") and hasattr(value, "detach")
+
+
+def as_array(value: Any) -> np.ndarray:
+    """A numpy view of an array-like (numpy array, torch tensor, number, nested list)."""
+    if is_tensor(value):
+        value = value.detach().cpu()
+        if str(value.dtype) == "torch.bfloat16":
+            value = value.float()
+        return np.asarray(value.numpy())
+    return np.asarray(value)
+
+
+def tolerances(*dtypes: np.dtype) -> tuple[float, float]:
+    """Relative and absolute tolerance fitting the least precise floating dtype given."""
+    sizes = [dt.itemsize for dt in dtypes if np.issubdtype(dt, np.floating)]
+    sizes += [dt.itemsize // 2 for dt in dtypes if np.issubdtype(dt, np.complexfloating)]
+    if not sizes:
+        return (0.0, 0.0)
+    return _FLOAT_TOLERANCES.get(min(sizes), _FLOAT_TOLERANCES[8])
+
+
+def summarize(value: Any, max_items: int = 6) -> str:
+    """A short description of a value: its type, shape and dtype, and a few of its numbers."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool | numbers.Number | str):
+        return repr(value)
+    if isinstance(value, tuple) and all(isinstance(v, numbers.Integral) for v in value):
+        return repr(tuple(int(v) for v in value))
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k!r}: {summarize(v, 3)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple) and not _is_numeric_sequence(value):
+        inner = ", ".join(summarize(v, 3) for v in value[:4])
+        more = ", ..." if len(value) > 4 else ""
+        return f"{type(value).__name__} of {len(value)}: ({inner}{more})"
+    try:
+        arr = as_array(value)
+    except Exception:
+        return f"{type(value).__name__} object"
+    if arr.dtype == object:
+        return f"{type(value).__name__} object"
+    kind = "tensor" if is_tensor(value) else "array"
+    if arr.ndim == 0:
+        return f"{arr.item()!r} ({arr.dtype})"
+    flat = arr.ravel()
+    shown = np.array2string(flat[:max_items], precision=4, separator=", ", threshold=max_items)
+    if flat.size > max_items:
+        shown = shown[:-1] + ", ...]"
+    return f"{kind} shape {tuple(arr.shape)} {arr.dtype}: {shown}"
+
+
+def _is_numeric_sequence(value: Sequence[Any]) -> bool:
+    return all(isinstance(v, numbers.Number) for v in value) or all(
+        isinstance(v, list | tuple) and _is_numeric_sequence(v) for v in value
+    )
+
+
+def _is_array_like(value: Any) -> bool:
+    return isinstance(value, np.ndarray | np.generic) or is_tensor(value)
+
+
+def _is_scalar(value: Any) -> bool:
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return True
+    return _is_array_like(value) and as_array(value).ndim == 0
+
+
+def compare(
+    got: Any,
+    expected: Any,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    equal_nan: bool = False,
+) -> Mismatch | None:
+    """Compare ``got`` with ``expected``; ``None`` when they agree.
+
+    Structure is compared recursively (tuples, lists, dicts), then for each leaf: the kind of
+    value, the shape (no broadcasting), the dtype family (an integer array where floats are
+    expected is a mistake in itself), non-finite values, and finally the values with tolerances
+    chosen from the dtypes unless ``rtol``/``atol`` are given.
+    """
+    if isinstance(expected, Mapping):
+        return _compare_mapping(got, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    if isinstance(expected, tuple | list) and not _is_numeric_sequence(expected):
+        return _compare_sequence(got, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    if isinstance(expected, tuple) and all(isinstance(v, numbers.Integral) for v in expected):
+        return _compare_shape_tuple(got, expected)
+    if isinstance(expected, bool | str) or expected is None:
+        if got == expected and type(got) is type(expected):
+            return None
+        return Mismatch(
+            "value", f"yours {got!r} vs expected {expected!r}", repr(got), repr(expected)
+        )
+    return _compare_arrays(got, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def _compare_mapping(got: Any, expected: Mapping[Any, Any], **tol: Any) -> Mismatch | None:
+    if not isinstance(got, Mapping):
+        return Mismatch(
+            "type",
+            f"expected a dict with keys {sorted(map(str, expected))}, yours is {summarize(got)}",
+            summarize(got),
+            summarize(expected),
+        )
+    missing = [k for k in expected if k not in got]
+    if missing:
+        return Mismatch(
+            "length", f"your dict lacks the key(s) {missing}", summarize(got), summarize(expected)
+        )
+    for key, value in expected.items():
+        found = compare(got[key], value, **tol)
+        if found:
+            return found.at(f"[{key!r}]")
+    return None
+
+
+def _compare_sequence(got: Any, expected: Sequence[Any], **tol: Any) -> Mismatch | None:
+    if not isinstance(got, tuple | list):
+        return Mismatch(
+            "type",
+            f"expected a {type(expected).__name__} of {len(expected)} "
+            f"values, yours is {summarize(got)}",
+            summarize(got),
+            summarize(expected),
+        )
+    if len(got) != len(expected):
+        return Mismatch(
+            "length",
+            f"expected {len(expected)} values, yours has {len(got)}",
+            summarize(got),
+            summarize(expected),
+        )
+    for index, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
+        found = compare(mine, theirs, **tol)
+        if found:
+            return found.at(f"output[{index}]")
+    return None
+
+
+def _compare_shape_tuple(got: Any, expected: tuple[int, ...]) -> Mismatch | None:
+    if isinstance(got, list):
+        got = tuple(got)
+    if not isinstance(got, tuple) or not all(isinstance(v, numbers.Integral) for v in got):
+        return Mismatch(
+            "type",
+            f"expected a tuple of ints like {expected!r}, yours is {summarize(got)}",
+            summarize(got),
+            repr(expected),
+        )
+    if tuple(int(v) for v in got) != expected:
+        return Mismatch(
+            "value",
+            f"yours {tuple(int(v) for v in got)!r} vs expected {expected!r}",
+            repr(got),
+            repr(expected),
+        )
+    return None
+
+
+def _compare_arrays(
+    got: Any, expected: Any, *, rtol: float | None, atol: float | None, equal_nan: bool
+) -> Mismatch | None:
+    exp = as_array(expected)
+    got_summary, exp_summary = summarize(got), summarize(expected)
+    if got is None:
+        return Mismatch(
+            "type",
+            f"yours is None (did the function forget to `return`?), expected {exp_summary}",
+            "None",
+            exp_summary,
+        )
+    if exp.ndim == 0 and not _is_scalar(got):
+        if _is_array_like(got) or isinstance(got, list | tuple):
+            shape = tuple(as_array(got).shape)
+            return Mismatch(
+                "shape",
+                f"expected a single number, yours has shape {shape}",
+                got_summary,
+                exp_summary,
+            )
+        return Mismatch(
+            "type", f"expected a number, yours is {got_summary}", got_summary, exp_summary
+        )
+    try:
+        mine = as_array(got)
+    except Exception:
+        return Mismatch(
+            "type", f"expected {exp_summary}, yours is {got_summary}", got_summary, exp_summary
+        )
+    if mine.dtype == object or not (np.issubdtype(mine.dtype, np.number) or mine.dtype.kind == "b"):
+        return Mismatch(
+            "type", f"expected numbers, yours is {got_summary}", got_summary, exp_summary
+        )
+    if mine.shape != exp.shape:
+        return Mismatch(
+            "shape",
+            f"shape: yours {tuple(mine.shape)} vs expected {tuple(exp.shape)}",
+            got_summary,
+            exp_summary,
+        )
+    dtype_problem = _dtype_mismatch(mine.dtype, exp.dtype)
+    if dtype_problem:
+        return Mismatch("dtype", dtype_problem, got_summary, exp_summary)
+    if not np.issubdtype(exp.dtype, np.inexact):
+        bad = mine != exp
+        if np.any(bad):
+            return _value_mismatch(mine, exp, bad, got_summary, exp_summary, "exact")
+        return None
+    default_rtol, default_atol = tolerances(mine.dtype, exp.dtype)
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    mine64 = mine.astype(np.complex128 if np.iscomplexobj(mine) else np.float64)
+    exp64 = exp.astype(np.complex128 if np.iscomplexobj(exp) else np.float64)
+    got_finite, exp_finite = np.isfinite(mine64), np.isfinite(exp64)
+    if not equal_nan:
+        blown = ~got_finite & exp_finite
+        if np.any(blown):
+            idx = _index(np.argwhere(blown)[0])
+            return Mismatch(
+                "nonfinite",
+                f"yours has {int(blown.sum())} inf/nan value(s) where "
+                f"the expected values are finite (first at index {idx}: yours "
+                f"{mine64[tuple(np.argwhere(blown)[0])]!r})",
+                got_summary,
+                exp_summary,
+            )
+    same_special = (~got_finite & ~exp_finite) & (
+        (np.isnan(mine64) & np.isnan(exp64)) | (mine64 == exp64)
+    )
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(mine64 - exp64)
+        bad = ~(err <= atol + rtol * np.abs(exp64)) & ~same_special
+    if np.any(bad):
+        return _value_mismatch(
+            mine64, exp64, bad, got_summary, exp_summary, f"rtol={rtol:g}, atol={atol:g}"
+        )
+    return None
+
+
+def _dtype_mismatch(mine: np.dtype, exp: np.dtype) -> str | None:
+    def family(dt: np.dtype) -> str:
+        if dt.kind == "b":
+            return "bool"
+        if np.issubdtype(dt, np.integer):
+            return "integer"
+        if np.issubdtype(dt, np.complexfloating):
+            return "complex"
+        return "floating"
+
+    if family(mine) == family(exp):
+        return None
+    return (
+        f"dtype: yours {mine} vs expected {exp} ({family(mine)} where {family(exp)} values "
+        "are expected)"
+    )
+
+
+def _index(index: np.ndarray) -> tuple[int, ...] | int:
+    as_tuple = tuple(int(i) for i in index)
+    return as_tuple if len(as_tuple) != 1 else as_tuple[0]
+
+
+def _value_mismatch(
+    mine: np.ndarray,
+    exp: np.ndarray,
+    bad: np.ndarray,
+    got_summary: str,
+    exp_summary: str,
+    tolerance: str,
+) -> Mismatch:
+    if mine.ndim == 0:
+        return Mismatch(
+            "value",
+            f"yours {mine.item()!r} vs expected {exp.item()!r} ({tolerance})",
+            got_summary,
+            exp_summary,
+        )
+    with np.errstate(invalid="ignore"):
+        err = np.where(bad, np.abs(mine.astype(complex) - exp.astype(complex)), -1.0).real
+    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), math.inf, err))), err.shape)
+    where = _index(np.asarray(worst))
+    return Mismatch(
+        "value",
+        f"values differ at {int(bad.sum())} of {bad.size} positions; worst at index {where}: "
+        f"yours {mine[worst].item():.6g} vs expected {exp[worst].item():.6g} ({tolerance})",
+        got_summary,
+        exp_summary,
+    )

@@ -1,0 +1,415 @@
+"""``mlmath-lab validate``: prove both sides of every assignment before students see it.
+
+- source notebooks are clean and carry valid nbgrader metadata with unique grade ids;
+- the manifest and the notebooks name the same assignments, notebooks and exercises;
+- nbgrader's release keeps no solution and no hidden test;
+- every source notebook runs with all graded tests passing (the solutions are right);
+- every graded test fails on the release (no free points for an untouched stub).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+from traitlets import Int, Unicode
+from traitlets.config import Config, LoggingConfigurable
+
+from . import Course, CourseError
+from .execute import run_notebook
+from .manifest import Manifest, ManifestError
+from .notebooks import (
+    BEGIN_HIDDEN,
+    BEGIN_SOLUTION,
+    END_HIDDEN,
+    END_SOLUTION,
+    NotebookError,
+    cell_label,
+    graded_tests,
+    is_graded_test,
+    is_solution,
+    nbgrader_meta,
+    read_notebook,
+    split_marked,
+)
+from .release import ReleaseError, generate_release
+
+GRADE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+$")
+CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
+CHECKED_NAME = re.compile(r"""\bcheck\(\s*["'][^"']+["']\s*,\s*([A-Za-z_]\w*)""")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the course: where (file, cell) and why."""
+
+    file: Path
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.where}: {self.reason}"
+            if self.where
+            else f"{self.file}: {self.reason}"
+        )
+
+
+class Validator(LoggingConfigurable):
+    """Checks a course; configurable as ``c.Validator.<trait>`` in ``nbgrader_config.py``."""
+
+    cell_timeout = Int(180, help="Seconds a cell may run when notebooks are executed.").tag(
+        config=True
+    )
+    kernel_name = Unicode("python3", help="The kernel that runs the notebooks.").tag(config=True)
+
+    def validate(
+        self,
+        course: Course,
+        assignments: Iterable[str] | None = None,
+        *,
+        execute: bool = True,
+        nbgrader_config: Config | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[Problem]:
+        say = progress or (lambda message: None)
+        problems: list[Problem] = []
+        manifest = self._manifest(course, problems)
+        names = list(assignments) if assignments else self._all_assignments(course, manifest)
+        for name in names:
+            folder = course.source / name
+            if not folder.is_dir():
+                problems.append(Problem(folder, "", "no such assignment folder in source/"))
+                continue
+            say(f"{name}: checking notebooks")
+            unreadable = len(problems)
+            notebooks = self._read_all(course, name, problems)
+            if len(problems) > unreadable:
+                continue  # an unreadable notebook: its exercises and release cannot be judged
+            for path, nb in notebooks.items():
+                problems += static_problems(path, nb)
+                problems += solutions_outside_solution_cells(path, nb)
+            problems += duplicate_grade_ids(notebooks)
+            if manifest is not None:
+                problems += manifest_problems(manifest, name, notebooks, folder)
+            if not notebooks:
+                continue
+            problems += self._release_and_run(
+                course, name, notebooks, execute, nbgrader_config or Config(), say
+            )
+        return problems
+
+    # -- steps ------------------------------------------------------------------------------
+    def _manifest(self, course: Course, problems: list[Problem]) -> Manifest | None:
+        try:
+            return course.manifest()
+        except ManifestError as error:
+            problems.append(Problem(error.path, error.where, error.reason))
+            return None
+
+    def _all_assignments(self, course: Course, manifest: Manifest | None) -> list[str]:
+        names = course.source_assignments()
+        if manifest is not None:
+            names += [a.id for a in manifest.assignments() if a.id not in names]
+        return names
+
+    def _read_all(
+        self, course: Course, name: str, problems: list[Problem]
+    ) -> dict[Path, NotebookNode]:
+        notebooks: dict[Path, NotebookNode] = {}
+        try:
+            paths = course.source_notebooks(name)
+        except CourseError as error:
+            problems.append(Problem(course.source / name, "", str(error)))
+            return notebooks
+        for path in paths:
+            try:
+                notebooks[path] = read_notebook(path)
+            except NotebookError as error:
+                problems.append(Problem(path, "", str(error).removeprefix(f"{path}: ")))
+        return notebooks
+
+    def _release_and_run(
+        self,
+        course: Course,
+        name: str,
+        notebooks: dict[Path, NotebookNode],
+        execute: bool,
+        config: Config,
+        say: Callable[[str], None],
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        with tempfile.TemporaryDirectory(prefix="mlmath-lab-validate-") as scratch:
+            say(f"{name}: generating the release with nbgrader")
+            try:
+                release_dir = generate_release(course, name, Path(scratch), config)
+            except ReleaseError as error:
+                return [Problem(course.source / name, "", str(error))]
+            for path, source_nb in notebooks.items():
+                release_path = release_dir / path.name
+                try:
+                    release_nb = read_notebook(release_path)
+                except (NotebookError, FileNotFoundError) as error:
+                    problems.append(Problem(release_path, "", f"release not readable: {error}"))
+                    continue
+                problems += leak_problems(path, source_nb, release_nb)
+                if execute:
+                    say(f"{name}: running {path.name} (source)")
+                    problems += self._run_source(path, source_nb)
+                    say(f"{name}: running {path.name} (release)")
+                    problems += self._run_release(path, release_path, release_nb)
+        return problems
+
+    def _run_source(self, path: Path, nb: NotebookNode) -> list[Problem]:
+        errors = run_notebook(
+            nb, path.parent, timeout=self.cell_timeout, kernel_name=self.kernel_name
+        )
+        problems = []
+        for index, error in sorted(errors.items()):
+            cell = nb.cells[index]
+            what = (
+                "a graded test fails on the solution"
+                if is_graded_test(cell)
+                else "the cell raises when the solution notebook runs"
+            )
+            problems.append(
+                Problem(
+                    path,
+                    cell_label(index, cell),
+                    f"{what}: {error.ename}: {first_line(error.evalue)}",
+                )
+            )
+        return problems
+
+    def _run_release(
+        self, source_path: Path, release_path: Path, nb: NotebookNode
+    ) -> list[Problem]:
+        # The release runs from its own folder: the data files nbgrader copied are beside it.
+        errors = run_notebook(
+            nb, release_path.parent, timeout=self.cell_timeout, kernel_name=self.kernel_name
+        )
+        problems = []
+        for test in graded_tests(source_path, nb):
+            if test.index not in errors:
+                problems.append(
+                    Problem(
+                        source_path,
+                        cell_label(test.index, nb.cells[test.index]),
+                        "this graded test passes on the release version (the "
+                        "unsolved stub): free points",
+                    )
+                )
+        return problems
+
+
+def first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0][:300]
+
+
+def static_problems(path: Path, nb: NotebookNode) -> list[Problem]:
+    """Clean outputs and valid nbgrader metadata, cell by cell."""
+    problems: list[Problem] = []
+
+    def report(index: int, cell: NotebookNode, reason: str) -> None:
+        problems.append(Problem(path, cell_label(index, cell), reason))
+
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            if cell.get("outputs"):
+                report(
+                    index,
+                    cell,
+                    "has outputs: source notebooks are committed clean (clear all outputs)",
+                )
+            if cell.get("execution_count") is not None:
+                report(index, cell, "has an execution count: source notebooks are committed clean")
+        meta = nbgrader_meta(cell)
+        source = cell.get("source", "")
+        if not meta:
+            if BEGIN_SOLUTION in source or BEGIN_HIDDEN in source:
+                report(
+                    index,
+                    cell,
+                    "has solution or hidden-test markers but no nbgrader "
+                    "metadata: nbgrader would release it as it is",
+                )
+            continue
+        problems += _metadata_problems(path, index, cell, meta, source)
+    return problems
+
+
+def _metadata_problems(
+    path: Path, index: int, cell: NotebookNode, meta: dict, source: str
+) -> list[Problem]:
+    where = cell_label(index, cell)
+    found: list[str] = []
+    if meta.get("schema_version") != 3:
+        found.append(f"nbgrader schema_version is {meta.get('schema_version')!r}, expected 3")
+    grade_id = meta.get("grade_id")
+    needs_id = any(meta.get(k) for k in ("grade", "solution", "locked", "task"))
+    if needs_id and (not isinstance(grade_id, str) or not GRADE_ID_PATTERN.match(grade_id)):
+        found.append(f"grade_id {grade_id!r} must be letters, digits, '_' or '-'")
+    if meta.get("grade"):
+        points = meta.get("points")
+        if not isinstance(points, int | float) or isinstance(points, bool) or points <= 0:
+            found.append(f"a graded cell needs points > 0, found {points!r}")
+    if is_graded_test(cell):
+        if not meta.get("locked"):
+            found.append("a graded test cell must be locked (students could edit it)")
+        calls = CHECK_CALL.findall(source)
+        own = f"/{grade_id}"
+        wrong = [c for c in calls if not c.endswith(own)]
+        if wrong:
+            found.append(f"checks {wrong[0]!r} but the cell's grade_id is {grade_id!r}")
+    elif BEGIN_HIDDEN in source:
+        found.append("hidden-test markers outside a graded test cell")
+    if is_solution(cell) and cell.cell_type == "code" and BEGIN_SOLUTION not in source:
+        found.append(
+            f"a solution cell without '{BEGIN_SOLUTION}': nbgrader would replace the "
+            "whole cell, its def line too, with the stub"
+        )
+    for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
+        if source.count(begin) != source.count(end):
+            found.append(
+                f"unbalanced markers: {source.count(begin)} × '{begin}' but "
+                f"{source.count(end)} × '{end}'"
+            )
+    return [Problem(path, where, reason) for reason in found]
+
+
+def solutions_outside_solution_cells(path: Path, nb: NotebookNode) -> list[Problem]:
+    """A function a graded test checks must be defined only in solution cells: anywhere else
+    nbgrader releases it as it is, and the student gets the answer with the stub."""
+    checked = {
+        name
+        for cell in nb.cells
+        if is_graded_test(cell)
+        for name in CHECKED_NAME.findall(cell.get("source", ""))
+    }
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or is_solution(cell) or is_graded_test(cell):
+            continue
+        for name in sorted(checked):
+            if re.search(rf"^\s*(def\s+{name}\s*\(|{name}\s*=)", cell.source, re.MULTILINE):
+                problems.append(
+                    Problem(
+                        path,
+                        cell_label(index, cell),
+                        f"defines {name!r}, which "
+                        "a graded test checks, outside a solution cell: the "
+                        "release would contain the solution",
+                    )
+                )
+    return problems
+
+
+def duplicate_grade_ids(notebooks: dict[Path, NotebookNode]) -> list[Problem]:
+    """Grade ids must be unique across an assignment: they name its exercises."""
+    seen: dict[str, str] = {}
+    problems = []
+    for path, nb in notebooks.items():
+        for index, cell in enumerate(nb.cells):
+            grade_id = nbgrader_meta(cell).get("grade_id")
+            if not grade_id:
+                continue
+            here = f"{path.name} cell {index}"
+            if grade_id in seen:
+                problems.append(
+                    Problem(
+                        path,
+                        cell_label(index, cell),
+                        f"grade_id {grade_id!r} is used twice (first at {seen[grade_id]})",
+                    )
+                )
+            else:
+                seen[grade_id] = here
+    return problems
+
+
+def manifest_problems(
+    manifest: Manifest, name: str, notebooks: dict[Path, NotebookNode], folder: Path
+) -> list[Problem]:
+    """The manifest's assignment, notebooks and exercises match what the notebooks hold."""
+    entry = manifest.assignment(name)
+    if entry is None:
+        return [
+            Problem(
+                manifest.path, "", f"assignment {name!r} (source/{name}) is not in the manifest"
+            )
+        ]
+    problems = []
+    on_disk = {p.name for p in folder.glob("*.ipynb")}
+    for listed in entry.notebooks:
+        if listed not in on_disk:
+            problems.append(
+                Problem(
+                    manifest.path,
+                    f"assignment {name!r}",
+                    f"lists notebook {listed!r}, which is not in {folder}",
+                )
+            )
+    for extra in sorted(on_disk - set(entry.notebooks)):
+        problems.append(
+            Problem(folder / extra, "", f"not listed in the manifest's assignment {name!r}")
+        )
+    graded = {
+        f"{name}/{t.grade_id}": t for path, nb in notebooks.items() for t in graded_tests(path, nb)
+    }
+    for exercise in entry.exercises:
+        if exercise.id not in graded:
+            problems.append(
+                Problem(
+                    manifest.path,
+                    f"exercise {exercise.id!r}",
+                    "no graded test cell has this grade_id",
+                )
+            )
+    listed_ids = {e.id for e in entry.exercises}
+    for exercise_id, test in graded.items():
+        if exercise_id not in listed_ids:
+            problems.append(
+                Problem(
+                    test.notebook,
+                    f"cell {test.index} ({test.grade_id})",
+                    f"graded test {exercise_id!r} is not in the manifest",
+                )
+            )
+    return problems
+
+
+def leak_problems(path: Path, source_nb: NotebookNode, release_nb: NotebookNode) -> list[Problem]:
+    """No hidden-test line and no solution line of the source may appear in the release."""
+    release_text = "\n".join(c.get("source", "") for c in release_nb.cells)
+    release_lines = {line.strip() for line in release_text.splitlines()}
+    problems = []
+    for index, cell in enumerate(source_nb.cells):
+        source = cell.get("source", "")
+        for begin, end, what in (
+            (BEGIN_HIDDEN, END_HIDDEN, "hidden-test"),
+            (BEGIN_SOLUTION, END_SOLUTION, "solution"),
+        ):
+            secret = set(split_marked(source, begin, end)[0]) - _visible_lines(
+                source_nb, begin, end
+            )
+            leaked = sorted(line for line in secret if line in release_lines)
+            if leaked:
+                problems.append(
+                    Problem(
+                        path,
+                        cell_label(index, cell),
+                        f"{what} text appears in the release: {leaked[0]!r}",
+                    )
+                )
+    return problems
+
+
+def _visible_lines(nb: NotebookNode, begin: str, end: str) -> set[str]:
+    """Lines of the notebook outside every ``begin``/``end`` block (these may appear anywhere)."""
+    return {
+        line for cell in nb.cells for line in split_marked(cell.get("source", ""), begin, end)[1]
+    }

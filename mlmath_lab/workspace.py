@@ -1,0 +1,118 @@
+"""The student workspace that ``mlmath-lab lab`` prepares: one folder per assignment, laid out
+as nbgrader's ``fetch_assignment`` lays them out (``<workspace>/<assignment>/*.ipynb``).
+
+The rule that matters: a file the student may have edited is never overwritten. The workspace
+remembers the hash of every file it placed; a file whose content still has that hash is
+untouched and may be updated to a newer release, anything else is the student's and is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from traitlets import Unicode, default
+from traitlets.config import LoggingConfigurable
+
+STATE_DIR = ".mlmath-lab"
+STATE_FILE = "workspace.json"
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited by the student: left alone
+    unchanged: list[str] = field(default_factory=list)
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Write ``target`` so that a crash leaves either the old file or the new one, whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copymode(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class StudentWorkspace(LoggingConfigurable):
+    """Configurable as ``c.StudentWorkspace.directory`` in ``nbgrader_config.py``."""
+
+    directory = Unicode(help="Where the student's copies of the assignments live.").tag(config=True)
+
+    @default("directory")
+    def _default_directory(self) -> str:
+        return str(Path.home() / "mlmath-lab")
+
+    @property
+    def root(self) -> Path:
+        return Path(self.directory).expanduser().resolve()
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / STATE_DIR / STATE_FILE
+
+    def _load_state(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as error:
+            # Without the record every existing file counts as edited, which keeps it: safe.
+            self.log.warning(
+                "%s: unreadable (%s); existing files will all be kept", self.state_path, error
+            )
+            return {}
+        placed = data.get("placed") if isinstance(data, dict) else None
+        return {str(k): str(v) for k, v in placed.items()} if isinstance(placed, dict) else {}
+
+    def _save_state(self, placed: dict[str, str]) -> None:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({"version": 1, "placed": placed}, indent=1, sort_keys=True), encoding="utf-8"
+        )
+        os.replace(tmp, self.state_path)
+
+    def sync(self, assignment: str, release_dir: Path) -> SyncReport:
+        """Bring one assignment's release files into the workspace without losing edits."""
+        report = SyncReport()
+        placed = self._load_state()
+        for source in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+            relative = Path(assignment) / source.relative_to(release_dir)
+            key = relative.as_posix()
+            target = self.root / relative
+            new_hash = file_hash(source)
+            if not target.exists():
+                _copy_atomically(source, target)
+                placed[key] = new_hash
+                report.added.append(key)
+                continue
+            current = file_hash(target)
+            if current == new_hash:
+                placed[key] = new_hash
+                report.unchanged.append(key)
+            elif placed.get(key) == current:
+                _copy_atomically(source, target)  # untouched since we placed it: update
+                placed[key] = new_hash
+                report.updated.append(key)
+            else:
+                report.kept.append(key)
+        self._save_state(placed)
+        return report

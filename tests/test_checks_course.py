@@ -1,0 +1,149 @@
+"""Every checker of the course against the instructor's solution (passes), every known wrong
+variant (fails, naming that mistake), and the release stub (fails: "not implemented yet").
+
+The solutions come from the source notebooks themselves, so a checker and its notebook
+cannot drift apart unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from mlmath_lab.checks import CHECK_MIME_TYPE, CheckFailed, check, get_checker, run_check
+from mlmath_lab.checks.registry import ASSIGNMENT_MODULES, checkers_of
+from mlmath_lab.course import Course
+from mlmath_lab.course.notebooks import graded_tests, is_solution, read_notebook
+
+from .conftest import COURSE
+
+EXERCISES = sorted(e for a in ASSIGNMENT_MODULES for e in checkers_of(a))
+MISCONCEPTIONS = [(e, m.name) for e in EXERCISES for m in get_checker(e).misconceptions]
+
+
+def solution_namespace(assignment: str) -> dict[str, Any]:
+    """Run the solution cells of an assignment's source notebooks (not the demos, not tests)."""
+    namespace: dict[str, Any] = {"np": np, "__name__": "solutions"}
+    course = Course(COURSE)
+    for path in course.source_notebooks(assignment):
+        nb = read_notebook(path)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and is_solution(cell):
+                exec(
+                    compile(cell.source, f"{path.name}:{cell.metadata.nbgrader.grade_id}", "exec"),
+                    namespace,
+                )
+    return namespace
+
+
+def student_function(exercise: str) -> Any:
+    assignment, _, grade_id = exercise.partition("/")
+    path = next(iter(Course(COURSE).source_notebooks(assignment)))
+    test = next(t for t in graded_tests(path, read_notebook(path)) if t.grade_id == grade_id)
+    name = test.source.split(f'check("{exercise}", ', 1)[1].split(")", 1)[0]
+    return solution_namespace(assignment)[name]
+
+
+def test_every_graded_test_in_the_course_has_a_checker() -> None:
+    course = Course(COURSE)
+    graded = {
+        f"{a}/{t.grade_id}"
+        for a in course.source_assignments()
+        for p in course.source_notebooks(a)
+        for t in graded_tests(p, read_notebook(p))
+    }
+    assert graded == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_reference_solution_passes(exercise: str) -> None:
+    result = run_check(exercise, student_function(exercise))
+    assert result.passed, result.to_text()
+    assert len(result.cases) >= 4, "a checker needs several cases"
+    assert all(case.passed for case in result.cases)
+
+
+@pytest.mark.parametrize(("exercise", "mistake"), MISCONCEPTIONS)
+def test_each_known_mistake_fails_with_its_own_hint(exercise: str, mistake: str) -> None:
+    checker = get_checker(exercise)
+    wrong = next(m for m in checker.misconceptions if m.name == mistake)
+    result = checker.run(wrong.wrong)
+    assert not result.passed
+    assert result.misconception == mistake, result.to_text()
+    assert result.hint == wrong.hint and wrong.hint in result.to_text()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_stub_fails_as_not_implemented(exercise: str) -> None:
+    def stub(*args: Any, **kwargs: Any) -> Any:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    result = run_check(exercise, stub)
+    assert result.status == "not_implemented"
+    assert "not implemented yet" in result.to_text()
+    assert "Traceback" not in result.to_text()
+
+
+def test_a_students_exception_is_reported_as_theirs_with_their_line() -> None:
+    def softmax(z, axis=-1):
+        e = np.exp(z)
+        return e / e.sum(axis=axis, keepdims=True)[0, 0, 0]  # an IndexError on a 1-D input
+
+    result = run_check("01-linear-algebra/softmax", softmax)
+    assert result.status == "error"
+    assert result.error is not None
+    assert result.error.startswith("Your code raised IndexError")
+    assert "e.sum(axis=axis, keepdims=True)[0, 0, 0]" in result.error
+    assert "mlmath_lab" not in result.error  # no frame of the library
+
+
+def test_a_function_that_returns_nothing_says_so() -> None:
+    result = run_check("01-linear-algebra/dot_loop", lambda u, v: None)
+    assert not result.passed
+    assert "forget to `return`" in result.to_text()
+
+
+def test_the_result_is_a_mime_bundle_with_json_html_and_text() -> None:
+    result = run_check(
+        "01-linear-algebra/softmax",
+        lambda z, axis=-1: np.exp(z) / np.exp(z).sum(axis=axis, keepdims=True),
+    )
+    bundle = result._repr_mimebundle_()
+    assert set(bundle) == {CHECK_MIME_TYPE, "text/html", "text/plain"}
+    data = bundle[CHECK_MIME_TYPE]
+    assert data["exercise"] == "01-linear-algebra/softmax"
+    assert data["passed"] is False and data["misconception"] == "softmax-overflow"
+    assert any(c["status"] == "failed" and "huge logits" in c["name"] for c in data["cases"])
+    assert "max" in bundle["text/html"] and "<script" not in bundle["text/html"]
+
+
+def test_check_displays_and_then_raises_assertion_error_on_failure(capsys) -> None:
+    with pytest.raises(AssertionError) as raised:
+        check("01-linear-algebra/dot_loop", lambda u, v: 0.0)
+    assert isinstance(raised.value, CheckFailed)
+    assert "Dot product by loop" in capsys.readouterr().out
+
+
+def test_check_returns_the_result_when_it_passes(capsys) -> None:
+    result = check("01-linear-algebra/dot_loop", student_function("01-linear-algebra/dot_loop"))
+    assert result.passed
+    assert "passed all" in capsys.readouterr().out
+
+
+def test_an_unknown_exercise_is_named_in_the_error() -> None:
+    with pytest.raises(KeyError, match="has no exercise 'nope'"):
+        run_check("01-linear-algebra/nope", print)
+    with pytest.raises(KeyError, match="no assignment '99-x'"):
+        run_check("99-x/y", print)
+
+
+def test_a_student_mutating_its_input_cannot_change_the_reference() -> None:
+    def softmax(z, axis=-1):
+        z -= z.max(axis=axis, keepdims=True)  # in place: harmless here, since inputs are copied
+        e = np.exp(z)
+        return e / e.sum(axis=axis, keepdims=True)
+
+    assert run_check("01-linear-algebra/softmax", softmax).passed

@@ -1,0 +1,94 @@
+"""The comparison under every check: shape and dtype before values, never broadcasting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mlmath_lab.checks.compare import compare, summarize, tolerances
+
+
+def test_equal_arrays_agree() -> None:
+    assert compare(np.array([1.0, 2.0]), np.array([1.0, 2.0])) is None
+
+
+def test_a_column_is_not_a_vector_even_though_allclose_says_so() -> None:
+    got, expected = np.ones((3, 1)), np.ones(3)
+    assert np.allclose(got, expected)  # the trap this module exists to avoid
+    mismatch = compare(got, expected)
+    assert mismatch is not None and mismatch.kind == "shape"
+    assert "yours (3, 1) vs expected (3,)" in mismatch.message
+
+
+def test_integer_result_where_floats_are_expected_is_a_dtype_mismatch() -> None:
+    mismatch = compare(np.array([1, 2]), np.array([1.0, 2.0]))
+    assert mismatch is not None and mismatch.kind == "dtype"
+    assert "int64" in mismatch.message and "float64" in mismatch.message
+
+
+def test_value_mismatch_names_the_worst_position_and_both_values() -> None:
+    expected = np.zeros((2, 3))
+    got = expected.copy()
+    got[1, 2] = 0.5
+    got[0, 0] = 1e-3
+    mismatch = compare(got, expected)
+    assert mismatch is not None and mismatch.kind == "value"
+    assert "2 of 6 positions" in mismatch.message
+    assert "index (1, 2)" in mismatch.message and "yours 0.5" in mismatch.message
+
+
+def test_tolerance_follows_the_less_precise_dtype() -> None:
+    expected = np.array([1.0, 2.0, 3.0])
+    close_in_float32 = (expected + 1e-6).astype(np.float32)
+    assert compare(close_in_float32, expected) is None
+    assert compare(expected + 1e-6, expected) is not None  # float64 vs float64: too far
+    assert tolerances(np.dtype(np.float16)) == (1e-3, 1e-3)
+
+
+def test_inf_or_nan_where_finite_values_are_expected_is_reported_as_such() -> None:
+    mismatch = compare(np.array([np.nan, 0.5]), np.array([0.5, 0.5]))
+    assert mismatch is not None and mismatch.kind == "nonfinite"
+    assert "index 0" in mismatch.message
+
+
+def test_torch_tensors_compare_like_arrays() -> None:
+    assert compare(torch.tensor([1.0, 2.0], dtype=torch.float64), np.array([1.0, 2.0])) is None
+
+
+def test_scalar_expected_rejects_a_one_element_array() -> None:
+    mismatch = compare(np.array([1.5]), 1.5)
+    assert mismatch is not None and mismatch.kind == "shape"
+
+
+def test_none_says_the_function_forgot_to_return() -> None:
+    mismatch = compare(None, np.ones(2))
+    assert mismatch is not None and "return" in mismatch.message
+
+
+def test_tuple_outputs_are_compared_element_by_element_with_their_position() -> None:
+    expected = (np.eye(2), 8, 0.25)
+    assert compare((np.eye(2), 8, 0.25), expected) is None
+    mismatch = compare((np.eye(2), 7, 0.25), expected)
+    assert mismatch is not None and mismatch.message.startswith("output[1]")
+    assert compare((np.eye(2), 8.0, 0.25), expected).kind == "dtype"  # type: ignore[union-attr]
+
+
+def test_shape_tuples_compare_exactly() -> None:
+    assert compare((2, 3), (2, 3)) is None
+    assert compare([2, 3], (2, 3)) is None
+    assert compare((3, 2), (2, 3)) is not None
+    assert compare("(2, 3)", (2, 3)) is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (np.arange(10.0), "shape (10,) float64"),
+        (torch.ones(2, 2), "tensor shape (2, 2)"),
+        (3, "3"),
+        ((1, 2), "(1, 2)"),
+    ],
+)
+def test_summaries_show_shape_dtype_and_a_few_values(value: object, fragment: str) -> None:
+    assert fragment in summarize(value)

@@ -1,0 +1,88 @@
+"""The course manifest: the real one loads; broken ones name the file and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlmath_lab.course.manifest import ManifestError, load_manifest
+
+from .conftest import COURSE
+
+
+def test_the_course_manifest_loads_with_phases_paths_readings_and_checkpoints() -> None:
+    manifest = load_manifest(COURSE / "course.yaml")
+    assert "01-linear-algebra/softmax" in manifest.exercise_ids()
+    assert {p.id for p in manifest.paths} == {
+        "beginner",
+        "ml-engineer",
+        "data-scientist",
+        "researcher",
+    }
+    for module in manifest.modules():
+        assert module.readings and module.checkpoints
+        assert {r.kind for r in module.readings} == {"reading", "video"}
+
+
+MINIMAL = """
+title: T
+phases:
+  - id: p
+    title: P
+    modules:
+      - id: m
+        title: M
+        assignments:
+          - id: a1
+            title: A1
+            notebooks: [a.ipynb]
+            exercises:
+              - {id: a1/x, title: X}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "reason"),
+    [
+        (
+            MINIMAL.replace("a1/x", "a2/x"),
+            "phases[0].modules[0].assignments[0].exercises[0].id",
+            "must be 'a1/<grade_id>'",
+        ),
+        (MINIMAL.replace("        title: M\n", ""), "phases[0].modules[0].title", "is missing"),
+        (
+            MINIMAL + "paths:\n  - {id: b, title: B, description: d, modules: [nope]}\n",
+            "paths[0].modules[0]",
+            "no module has the id 'nope'",
+        ),
+        (
+            MINIMAL.replace(
+                "{id: a1/x, title: X}", "{id: a1/x, title: X}\n              - {id: a1/x, title: Y}"
+            ),
+            "phases[0].modules[0].assignments[0].exercises[1].id",
+            "already used",
+        ),
+        (
+            MINIMAL.replace("[a.ipynb]", "[a.txt]"),
+            "phases[0].modules[0].assignments[0].notebooks[0]",
+            "notebook file name",
+        ),
+        ("phases: [\n", "line", "not valid YAML"),
+    ],
+)
+def test_a_broken_manifest_names_the_field(
+    tmp_path: Path, text: str, where: str, reason: str
+) -> None:
+    path = tmp_path / "course.yaml"
+    path.write_text(text)
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(path)
+    message = str(raised.value)
+    assert message.startswith(str(path))
+    assert where in message and reason in message
+
+
+def test_a_missing_manifest_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="manifest is missing"):
+        load_manifest(tmp_path / "course.yaml")

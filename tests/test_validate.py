@@ -1,0 +1,173 @@
+"""``mlmath-lab validate``, run as an instructor runs it, on the real course and on broken
+copies of it. Each broken copy must be reported with its file, its cell and the reason."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import COURSE
+
+NOTEBOOK = Path("source/01-linear-algebra/linear_algebra.ipynb")
+
+
+def validate(course: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        [sys.executable, "-m", "mlmath_lab.app", "validate", f"--course-dir={course}", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def load(course: Path) -> dict:
+    return json.loads((course / NOTEBOOK).read_text())
+
+
+def save(course: Path, nb: dict) -> None:
+    (course / NOTEBOOK).write_text(json.dumps(nb, indent=1))
+
+
+def cell_with(nb: dict, grade_id: str) -> dict:
+    return next(
+        c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def problems(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("PROBLEM ")]
+
+
+@pytest.mark.slow
+def test_the_course_validates_solutions_pass_and_stubs_fail() -> None:
+    result = validate(COURSE)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "all checks passed" in result.stdout
+    assert "running linear_algebra.ipynb (source)" in result.stderr
+    assert "running linear_algebra.ipynb (release)" in result.stderr
+
+
+def test_invalid_json_names_the_file_and_the_line(course_copy: Path) -> None:
+    path = course_copy / NOTEBOOK
+    path.write_text(path.read_text()[:-40])
+    result = validate(course_copy, "--no-execute")
+    assert result.returncode == 1
+    [problem] = problems(result)
+    assert str(path) in problem and "not valid JSON (line" in problem
+
+
+def test_a_duplicated_grade_id_is_reported_at_the_second_cell(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell_with(nb, "matmul_loop")["metadata"]["nbgrader"]["grade_id"] = "dot_loop"
+    save(course_copy, nb)
+    result = validate(course_copy, "--no-execute")
+    assert result.returncode == 1
+    found = [p for p in problems(result) if "is used twice" in p]
+    assert len(found) == 1 and "(dot_loop)" in found[0] and "grade_id 'dot_loop'" in found[0]
+
+
+@pytest.mark.slow
+def test_a_solution_left_in_a_plain_cell_leaks_into_the_release(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "softmax_solution")
+    source = "".join(cell["source"])
+    cell["source"] = re.sub(r"^ *### (BEGIN|END) SOLUTION *\n?", "", source, flags=re.MULTILINE)
+    del cell["metadata"]["nbgrader"]  # the instructor pasted the answer into a plain cell
+    save(course_copy, nb)
+    result = validate(course_copy, timeout=900)
+    assert result.returncode == 1
+    found = problems(result)
+    index = nb["cells"].index(cell)
+    assert any(
+        f"cell {index}: defines 'softmax'" in p and "release would contain the solution" in p
+        for p in found
+    ), found
+    assert any("(softmax)" in p and "passes on the release" in p for p in found), found
+
+
+def test_a_solution_cell_without_markers_would_lose_its_def_line(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "softmax_solution")
+    source = "".join(cell["source"])
+    cell["source"] = re.sub(r"^ *### (BEGIN|END) SOLUTION *\n?", "", source, flags=re.MULTILINE)
+    save(course_copy, nb)
+    found = problems(validate(course_copy, "--no-execute"))
+    assert any("(softmax_solution)" in p and "replace the whole cell" in p for p in found), found
+
+
+def test_hidden_tests_outside_a_graded_cell_are_reported(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "softmax_solution")
+    cell["source"] = "### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS\n" + "".join(
+        cell["source"]
+    )
+    save(course_copy, nb)
+    result = validate(course_copy, "--no-execute")
+    assert any(
+        "(softmax_solution)" in p and "hidden-test markers outside" in p for p in problems(result)
+    )
+
+
+@pytest.mark.slow
+def test_a_test_that_the_stub_passes_is_free_points(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "dot_loop")
+    cell["source"] = "# a test that checks nothing\nassert True\n"
+    save(course_copy, nb)
+    result = validate(course_copy, timeout=900)
+    assert result.returncode == 1
+    [problem] = problems(result)
+    assert str(course_copy / NOTEBOOK) in problem
+    assert "(dot_loop)" in problem and "free points" in problem
+
+
+def test_outputs_left_in_a_source_notebook_are_reported(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "dot_loop")
+    cell["execution_count"] = 3
+    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hi\n"}]
+    save(course_copy, nb)
+    found = problems(validate(course_copy, "--no-execute"))
+    assert any("(dot_loop)" in p and "has outputs" in p for p in found)
+    assert any("(dot_loop)" in p and "execution count" in p for p in found)
+
+
+def test_manifest_and_notebooks_must_agree(course_copy: Path) -> None:
+    manifest = course_copy / "course.yaml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "- {id: 01-linear-algebra/softmax, title: Numerically stable softmax}",
+            "- {id: 01-linear-algebra/softmax2, title: A renamed exercise}",
+        )
+    )
+    found = problems(validate(course_copy, "--no-execute"))
+    assert any(
+        "exercise '01-linear-algebra/softmax2'" in p and "no graded test cell" in p for p in found
+    ), found
+    assert any("(softmax)" in p and "not in the manifest" in p for p in found), found
+
+
+def test_a_test_cell_checking_another_exercise_is_reported(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "softmax")
+    cell["source"] = "".join(cell["source"]).replace(
+        'check("01-linear-algebra/softmax"', 'check("01-linear-algebra/dot_loop"'
+    )
+    save(course_copy, nb)
+    found = problems(validate(course_copy, "--no-execute"))
+    assert any("(softmax)" in p and "checks '01-linear-algebra/dot_loop'" in p for p in found)
+
+
+def test_outside_a_course_it_says_where_it_looked(tmp_path: Path) -> None:
+    result = validate(tmp_path / "nowhere")
+    assert result.returncode == 1
+    assert "not a course root" in result.stderr and "Traceback" not in result.stderr

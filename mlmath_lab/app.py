@@ -142,14 +142,12 @@ class LabApp(CourseApp):
         self.log.info("workspace ready: %s", workspace.root)
 
     def launch(self, root: Path) -> None:
-        argv = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            f"--ServerApp.root_dir={root}",
-            *self.lab_args,
-            *self.extra_args,
-        ]
+        argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # Containers (Binder-like images, CI) often run as root; Jupyter refuses unless told.
+            self.log.warning("running as root: starting JupyterLab with allow_root")
+            argv.append("--ServerApp.allow_root=True")
+        argv += [*self.lab_args, *self.extra_args]
         self.log.info("starting JupyterLab: %s", " ".join(argv[1:]))
         sys.stdout.flush()
         os.execv(sys.executable, argv)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,25 @@ def course_copy(tmp_path: Path) -> Path:
     shutil.copy(COURSE / "course.yaml", root)
     shutil.copytree(COURSE / "source", root / "source")
     return root
+
+
+def cli_env() -> dict[str, str]:
+    """The environment an instructor's shell has: this venv's bin first (nbgrader runs
+    alembic from PATH) and kernels taken from this environment."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "JUPYTER_PREFER_ENV_PATH": "1",
+    }
+
+
+def mlmath_lab(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """Run the ``mlmath-lab`` command as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "mlmath_lab.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(),
+        check=False,
+    )

@@ -4,29 +4,19 @@ copies of it. Each broken copy must be reported with its file, its cell and the 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import COURSE
+from .conftest import COURSE, mlmath_lab
 
 NOTEBOOK = Path("source/01-linear-algebra/linear_algebra.ipynb")
 
 
 def validate(course: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(
-        [sys.executable, "-m", "mlmath_lab.app", "validate", f"--course-dir={course}", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        check=False,
-    )
+    return mlmath_lab("validate", f"--course-dir={course}", *args, timeout=timeout)
 
 
 def load(course: Path) -> dict:

@@ -4,7 +4,6 @@ overwrites a notebook the student edited, while new assignments and untouched fi
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,26 +13,14 @@ import pytest
 
 from mlmath_lab.workspace import StudentWorkspace
 
+from .conftest import cli_env, mlmath_lab
+
 NOTEBOOK = "01-linear-algebra/linear_algebra.ipynb"
 
 
 def prepare(course: Path, workspace: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mlmath_lab.app",
-            "lab",
-            "--prepare-only",
-            f"--course-dir={course}",
-            f"--workspace={workspace}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
+    result = mlmath_lab(
+        "lab", "--prepare-only", f"--course-dir={course}", f"--workspace={workspace}", timeout=300
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
@@ -102,20 +89,75 @@ def test_a_lost_workspace_record_keeps_every_existing_file(tmp_path: Path) -> No
     assert (tmp_path / "ws" / "x" / "a.ipynb").read_text() == "v1"
 
 
-@pytest.mark.parametrize("bad", ["nowhere"])
-def test_lab_outside_a_course_fails_clearly(tmp_path: Path, bad: str) -> None:
-    result = subprocess.run(
+def test_lab_outside_a_course_fails_clearly(tmp_path: Path) -> None:
+    result = mlmath_lab("lab", "--prepare-only", f"--course-dir={tmp_path / 'nowhere'}")
+    assert result.returncode == 1 and "not a course root" in result.stderr
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_lab_opens_jupyterlab_on_the_workspace_with_the_extension(
+    course_copy: Path, tmp_path: Path
+) -> None:
+    import time
+    import urllib.request
+
+    port, token = free_port(), "mlmath-test-token"
+    workspace = tmp_path / "ws"
+    env = cli_env()
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "mlmath_lab.app",
             "lab",
-            "--prepare-only",
-            f"--course-dir={tmp_path / bad}",
+            f"--course-dir={course_copy}",
+            f"--workspace={workspace}",
+            "--",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
         ],
-        capture_output=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
-        check=False,
     )
-    assert result.returncode == 1 and "not a course root" in result.stderr
+
+    def get(path: str) -> bytes:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"token {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                get("/api/status")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "JupyterLab did not start within 120 s"
+                time.sleep(0.5)
+        listing = json.loads(get("/api/contents/01-linear-algebra"))
+        assert [item["name"] for item in listing["content"]] == ["linear_algebra.ipynb"]
+        assert json.loads(get("/mlmath-lab/info"))["name"] == "mlmath_lab"
+        page = get("/lab").decode()
+        assert '"name": "mlmath-lab"' in page or '"name":"mlmath-lab"' in page
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)

@@ -37,6 +37,11 @@ __all__ = [
 class CheckFailed(AssertionError):
     """A check did not pass; its message is the one-line summary shown above it."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the result above already says what
+        # failed and where, and frames of the check library would only bury it.
+        return [f"CheckFailed: {self}"]
+
 
 def run_check(exercise: str, answer: Any) -> CheckResult:
     """Run the checker of ``exercise`` on ``answer`` and return the result, displaying nothing."""

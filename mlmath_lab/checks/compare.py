@@ -266,7 +266,7 @@ def _compare_arrays(
                 "nonfinite",
                 f"yours has {int(blown.sum())} inf/nan value(s) where "
                 f"the expected values are finite (first at index {idx}: yours "
-                f"{mine64[tuple(np.argwhere(blown)[0])]!r})",
+                f"{mine64[tuple(np.argwhere(blown)[0])].item()!r})",
                 got_summary,
                 exp_summary,
             )

@@ -55,6 +55,14 @@ class CheckResult:
         return next((c for c in self.cases if c.status in ("failed", "error")), None)
 
     @property
+    def shown_failure(self) -> CaseOutcome | None:
+        """The failing case worth showing: not for a stub, and without repeating an error."""
+        failure = self.first_failure
+        if failure is None or self.status == "not_implemented":
+            return None
+        return failure
+
+    @property
     def summary(self) -> str:
         ran = [c for c in self.cases if c.status != "not_run"]
         passed = sum(c.passed for c in ran)
@@ -91,10 +99,11 @@ class CheckResult:
             lines.append(
                 "  Replace `raise NotImplementedError()` with your solution, then check again."
             )
-        failure = self.first_failure
+        failure = self.shown_failure
         if failure is not None:
             lines.append(f"  case: {failure.name}")
-            lines.extend(f"    {line}" for line in failure.message.splitlines())
+            if not self.error:
+                lines.extend(f"    {line}" for line in failure.message.splitlines())
             if failure.got or failure.expected:
                 lines.append(f"    yours:    {failure.got}")
                 lines.append(f"    expected: {failure.expected}")
@@ -124,10 +133,11 @@ class CheckResult:
                 "<div>Replace <code>raise NotImplementedError()</code> with your "
                 "solution, then check again.</div>"
             )
-        failure = self.first_failure
+        failure = self.shown_failure
         if failure is not None:
             parts.append(f"<div>case: <em>{esc(failure.name)}</em></div>")
-            parts.append(f'<pre style="margin: 2px 0">{esc(failure.message)}</pre>')
+            if not self.error:
+                parts.append(f'<pre style="margin: 2px 0">{esc(failure.message)}</pre>')
             if failure.got or failure.expected:
                 parts.append(
                     '<table><tr><th style="text-align:left">yours</th>'

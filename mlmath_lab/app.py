@@ -11,10 +11,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from jupyter_core.application import JupyterApp
-from traitlets import Bool, List, Unicode, default
+from traitlets import Bool, List, Unicode
 from traitlets.config import Application, Config
 
 from . import __version__
@@ -63,6 +62,7 @@ class ValidateApp(CourseApp):
     valid nbgrader metadata, manifest and notebooks in agreement, solutions passing every
     graded test, releases failing every graded test and holding no solution or hidden test.
     Arguments: assignment names (default: all)."""
+    classes = [Validator]
     execute = Bool(True, help="Run the notebooks (source and release) in a kernel.").tag(
         config=True
     )
@@ -101,6 +101,7 @@ class LabApp(CourseApp):
     description = """Prepare the student workspace from the release versions of the
     assignments (never overwriting a notebook you edited; new assignments are added) and open
     JupyterLab on it. Arguments after -- go to JupyterLab (e.g. -- --no-browser --port=8899)."""
+    classes = [StudentWorkspace]
     open_lab = Bool(True, help="Start JupyterLab after preparing the workspace.").tag(config=True)
     lab_args = List(Unicode(), help="Extra arguments for jupyter lab.").tag(config=True)
     aliases = {**CourseApp.aliases, "workspace": "StudentWorkspace.directory"}
@@ -110,10 +111,6 @@ class LabApp(CourseApp):
             "Prepare the workspace, do not start JupyterLab.",
         ),
     }
-
-    @default("classes")
-    def _classes_default(self) -> list[Any]:
-        return [StudentWorkspace]
 
     def start(self) -> None:
         try:

@@ -12,6 +12,7 @@ plus the JupyterLab extension (built into ``labextension/``) and its server exte
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 try:
@@ -31,8 +32,11 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the server side of the extension (its routes arrive with the roadmap)."""
-    from .server import setup_handlers
+    """Register the server side: the roadmap and progress routes under ``/mlmath-lab/``."""
+    # Imported here so that the kernel-side check library never imports jupyter_server.
+    from .handlers import setup_handlers
+    from .serverconfig import MlmathLabServer
 
-    setup_handlers(server_app.web_app)
+    server = MlmathLabServer(config=server_app.config)
+    setup_handlers(server_app.web_app, server, Path(server_app.root_dir), server_app.log)
     server_app.log.info("mlmath_lab server extension loaded")

@@ -17,7 +17,7 @@ from traitlets import Bool, List, Unicode
 from traitlets.config import Application, Config
 
 from . import __version__
-from .course import NBGRADER_CONFIG, Course, CourseError, find_course_root
+from .course import NBGRADER_CONFIG, Course, CourseError, ManifestError, find_course_root
 from .course.release import ReleaseError, generate_release
 from .course.validate import Validator
 from .workspace import StudentWorkspace
@@ -118,7 +118,7 @@ class LabApp(CourseApp):
             config = self.load_course_config(course)
             workspace = StudentWorkspace(parent=self, config=config)
             self.prepare(course, workspace, config)
-        except (CourseError, ReleaseError) as error:
+        except (CourseError, ManifestError, ReleaseError) as error:
             self.fail(str(error))
             return
         if self.open_lab:
@@ -136,6 +136,9 @@ class LabApp(CourseApp):
                     self.log.info("updated %s (you had not edited it)", key)
                 for key in report.kept:
                     self.log.warning("kept your edited %s (the release version differs)", key)
+        # The server extension's roadmap reads this copy (MlmathLabServer.manifest_path).
+        installed = workspace.install_manifest(course.manifest_path)
+        self.log.info("roadmap manifest: %s", installed)
         self.log.info("workspace ready: %s", workspace.root)
 
     def launch(self, root: Path) -> None:

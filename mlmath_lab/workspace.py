@@ -19,6 +19,8 @@ from pathlib import Path
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from .course.manifest import MANIFEST_NAME
+
 STATE_DIR = ".mlmath-lab"
 STATE_FILE = "workspace.json"
 
@@ -29,6 +31,30 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # edited by the student: left alone
     unchanged: list[str] = field(default_factory=list)
+
+
+def workspace_state_path(root: Path) -> Path:
+    """The workspace's record of the files it placed (``<root>/.mlmath-lab/workspace.json``)."""
+    return root / STATE_DIR / STATE_FILE
+
+
+def workspace_manifest_path(root: Path) -> Path:
+    """Where ``mlmath-lab lab`` copies the course manifest, and the server looks by default."""
+    return root / STATE_DIR / MANIFEST_NAME
+
+
+def read_placed(root: Path) -> dict[str, str]:
+    """The files the workspace placed under ``root``: relative path (with ``/``) → sha256.
+
+    Empty when there is no record; raises ``OSError``/``ValueError`` when the record is
+    unreadable, so that each caller decides what a lost record means for it.
+    """
+    try:
+        data = json.loads(workspace_state_path(root).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    placed = data.get("placed") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in placed.items()} if isinstance(placed, dict) else {}
 
 
 def file_hash(path: Path) -> str:
@@ -66,21 +92,30 @@ class StudentWorkspace(LoggingConfigurable):
 
     @property
     def state_path(self) -> Path:
-        return self.root / STATE_DIR / STATE_FILE
+        return workspace_state_path(self.root)
+
+    @property
+    def manifest_path(self) -> Path:
+        return workspace_manifest_path(self.root)
+
+    def install_manifest(self, source: Path) -> Path:
+        """Copy the course manifest into the workspace, replacing the previous copy.
+
+        Unlike the notebooks, the copy is the instructor's and never student work, so it always
+        follows the course; the atomic copy means a running server never reads half a file.
+        """
+        _copy_atomically(source, self.manifest_path)
+        return self.manifest_path
 
     def _load_state(self) -> dict[str, str]:
         try:
-            data = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+            return read_placed(self.root)
         except (OSError, ValueError) as error:
             # Without the record every existing file counts as edited, which keeps it: safe.
             self.log.warning(
                 "%s: unreadable (%s); existing files will all be kept", self.state_path, error
             )
             return {}
-        placed = data.get("placed") if isinstance(data, dict) else None
-        return {str(k): str(v) for k, v in placed.items()} if isinstance(placed, dict) else {}
 
     def _save_state(self, placed: dict[str, str]) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mlmath_lab.course.manifest import ManifestError, load_manifest
+from mlmath_lab.course.manifest import ManifestError, ManifestMissing, load_manifest
 
 from .conftest import COURSE
 
@@ -69,6 +69,14 @@ phases:
             "notebook file name",
         ),
         ("phases: [\n", "line", "not valid YAML"),
+        (
+            # Progress ticks readings and checkpoints off by id, so they must not share one.
+            MINIMAL
+            + "        readings:\n          - {id: r, kind: reading, title: R, url: https://x.org}\n"
+            + "        checkpoints:\n          - {id: r, text: T}\n",
+            "phases[0].modules[0].checkpoints[0].id",
+            "checkpoint id 'r' is already used at phases[0].modules[0].readings[0].id",
+        ),
     ],
 )
 def test_a_broken_manifest_names_the_field(
@@ -84,5 +92,14 @@ def test_a_broken_manifest_names_the_field(
 
 
 def test_a_missing_manifest_says_so(tmp_path: Path) -> None:
-    with pytest.raises(ManifestError, match="manifest is missing"):
+    # A distinct type: the server answers 404 for a missing manifest, 500 for a broken one.
+    with pytest.raises(ManifestMissing, match="manifest is missing"):
         load_manifest(tmp_path / "course.yaml")
+
+
+def test_checklist_ids_are_the_readings_and_checkpoints() -> None:
+    manifest = load_manifest(COURSE / "course.yaml")
+    module = manifest.phases[0].modules[0]
+    assert manifest.checklist_ids() == [r.id for r in module.readings] + [
+        c.id for c in module.checkpoints
+    ]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mlmath_lab.course.manifest import load_manifest
 from mlmath_lab.workspace import StudentWorkspace
 
 from .conftest import cli_env, mlmath_lab
@@ -89,6 +90,28 @@ def test_a_lost_workspace_record_keeps_every_existing_file(tmp_path: Path) -> No
     assert (tmp_path / "ws" / "x" / "a.ipynb").read_text() == "v1"
 
 
+def test_lab_puts_the_course_manifest_where_the_server_reads_it(
+    course_copy: Path, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "ws"
+    copy = workspace / ".mlmath-lab" / "course.yaml"
+    first = prepare(course_copy, workspace)
+    assert copy.read_bytes() == (course_copy / "course.yaml").read_bytes()
+    assert f"roadmap manifest: {copy}" in first.stderr
+
+    # The copy is the instructor's: a new course manifest replaces it, edited or not, and it
+    # is never recorded as a file the student might have edited.
+    copy.write_text("edited in the workspace")
+    manifest = course_copy / "course.yaml"
+    manifest.write_text(manifest.read_text().replace("title: Mathematics", "title: Maths", 1))
+    prepare(course_copy, workspace)
+    assert copy.read_bytes() == manifest.read_bytes()
+    assert load_manifest(copy).title.startswith("Maths")
+    placed = json.loads((workspace / ".mlmath-lab" / "workspace.json").read_text())["placed"]
+    assert list(placed) == [NOTEBOOK]
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["course.yaml", "workspace.json"]
+
+
 def test_lab_outside_a_course_fails_clearly(tmp_path: Path) -> None:
     result = mlmath_lab("lab", "--prepare-only", f"--course-dir={tmp_path / 'nowhere'}")
     assert result.returncode == 1 and "not a course root" in result.stderr
@@ -152,6 +175,9 @@ def test_lab_opens_jupyterlab_on_the_workspace_with_the_extension(
         listing = json.loads(get("/api/contents/01-linear-algebra"))
         assert [item["name"] for item in listing["content"]] == ["linear_algebra.ipynb"]
         assert json.loads(get("/mlmath-lab/info"))["name"] == "mlmath_lab"
+        # The server finds the manifest that `lab` copied into the workspace.
+        roadmap = json.loads(get("/mlmath-lab/roadmap"))
+        assert roadmap["phases"][0]["modules"][0]["assignments"][0]["status"] == "workspace"
         page = get("/lab").decode()
         assert '"name": "mlmath-lab"' in page or '"name":"mlmath-lab"' in page
     finally:

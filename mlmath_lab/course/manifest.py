@@ -16,6 +16,7 @@ import yaml
 
 MANIFEST_NAME = "course.yaml"
 READING_KINDS = ("reading", "video")
+CHECKLIST_KINDS = ("reading", "checkpoint")
 
 
 class ManifestError(ValueError):
@@ -25,6 +26,10 @@ class ManifestError(ValueError):
         self.path, self.where, self.reason = path, where, reason
         location = f"{path}: {where}: " if where else f"{path}: "
         super().__init__(f"{location}{reason}")
+
+
+class ManifestMissing(ManifestError):
+    """There is no manifest at the path (as opposed to one that is broken)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,11 @@ class Manifest:
     def exercise_ids(self) -> list[str]:
         return [e.id for a in self.assignments() for e in a.exercises]
 
+    def checklist_ids(self) -> list[str]:
+        """The ids a student can tick off: every reading and checkpoint."""
+        ids = [r.id for m in self.modules() for r in m.readings]
+        return ids + [c.id for m in self.modules() for c in m.checkpoints]
+
 
 class _Reader:
     """Reads one YAML document into the dataclasses above, tracking the field path."""
@@ -148,7 +158,8 @@ class _Reader:
 
     def unique_id(self, data: dict[str, Any], where: str, kind: str) -> str:
         value = self.text(data, "id", where)
-        key = f"{kind}:{value}"
+        # Readings and checkpoints share their ids' namespace: progress ticks them off by id.
+        key = f"{'checklist' if kind in CHECKLIST_KINDS else kind}:{value}"
         if key in self.seen_ids:
             raise self.fail(
                 f"{where}.id", f"{kind} id {value!r} is already used at {self.seen_ids[key]}"
@@ -268,7 +279,7 @@ def load_manifest(path: Path) -> Manifest:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ManifestError(path, "", "the course manifest is missing") from None
+        raise ManifestMissing(path, "", "the course manifest is missing") from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -1,0 +1,178 @@
+"""The jupyter_server routes under ``/mlmath-lab/``, all authenticated.
+
+- ``GET  info``                the version of the server side;
+- ``GET  roadmap``             the manifest joined with this user's files (see roadmap.py);
+- ``GET  progress``            the progress store (see progress.py);
+- ``POST progress/check``      record a check result (``CheckResult.to_json()``);
+- ``POST progress/checklist``  tick or untick a reading or checkpoint: ``{"id", "done"}``.
+
+Errors are JSON ``{"message": "..."}``: 400 for a body that is malformed or names an unknown
+exercise or item, 404 when there is no course manifest, 500 when it is broken or progress
+cannot be saved. File work runs in a thread so that a slow disk never stalls the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from . import __version__
+from .course.manifest import Manifest, ManifestError, ManifestMissing
+from .payloads import BodyError, parse_check, parse_checklist, parse_object
+from .progress import CheckRecord, Entry, ProgressStore
+from .roadmap import Roadmap
+from .serverconfig import MlmathLabServer
+
+SERVER_SETTING = "mlmath_lab_server"
+ROADMAP_SETTING = "mlmath_lab_roadmap"
+PROGRESS_SETTING = "mlmath_lab_progress"
+
+T = TypeVar("T")
+
+
+class RouteError(web.HTTPError):
+    """An error answered as ``{"message": ...}``.
+
+    The message travels outside tornado's ``log_message``, which is a %-format string: an
+    exercise id with a ``%`` in it would garble it.
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status)
+        self.message = message
+
+
+class _Handler(APIHandler):
+    @property
+    def roadmap(self) -> Roadmap:
+        return self.settings[ROADMAP_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def store(self) -> ProgressStore:
+        return self.settings[PROGRESS_SETTING]  # type: ignore[no-any-return]
+
+    def reply(self, data: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if not isinstance(error, RouteError):
+            super().write_error(status_code, **kwargs)
+            return
+        self.log.warning(
+            "%s %s: %d %s", self.request.method, self.request.path, status_code, error.message
+        )
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": error.message}))
+
+    def manifest(self) -> Manifest:
+        try:
+            return self.roadmap.manifest()
+        except ManifestMissing as error:
+            raise RouteError(404, str(error)) from None
+        except ManifestError as error:
+            raise RouteError(500, str(error)) from None
+
+    def parsed(self, parse: Callable[[dict[str, Any]], T]) -> T:
+        """The body, read by ``parse``; a malformed one is a 400 that names the field."""
+        try:
+            return parse(parse_object(self.request.body))
+        except BodyError as error:
+            raise RouteError(400, str(error)) from None
+
+    def saved(self, change: Callable[[], Entry]) -> Entry:
+        try:
+            return change()
+        except OSError as error:
+            raise RouteError(500, f"cannot save progress in {self.store.path}: {error}") from None
+
+
+class InfoHandler(_Handler):
+    """``GET /mlmath-lab/info``: which version of the server side is running.
+
+    The frontend uses it to tell "server extension missing" apart from "course not found".
+    """
+
+    @web.authenticated
+    def get(self) -> None:
+        self.reply({"name": "mlmath_lab", "version": __version__})
+
+
+class RoadmapHandler(_Handler):
+    @web.authenticated
+    async def get(self) -> None:
+        self.reply(await asyncio.to_thread(self._roadmap))
+
+    def _roadmap(self) -> dict[str, Any]:
+        return self.roadmap.to_json(self.manifest())
+
+
+class ProgressHandler(_Handler):
+    @web.authenticated
+    async def get(self) -> None:
+        self.reply(await asyncio.to_thread(self._read))
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            return self.store.read()
+        except OSError as error:
+            raise RouteError(500, f"cannot read progress from {self.store.path}: {error}") from None
+
+
+class CheckHandler(_Handler):
+    @web.authenticated
+    async def post(self) -> None:
+        record = self.parsed(parse_check)
+        entry = await asyncio.to_thread(self._record, record)
+        self.reply({"exercise": record.exercise, "progress": entry})
+
+    def _record(self, record: CheckRecord) -> Entry:
+        if record.exercise not in self.manifest().exercise_ids():
+            raise RouteError(400, f"unknown exercise '{record.exercise}'")
+        return self.saved(lambda: self.store.record_check(record))
+
+
+class ChecklistHandler(_Handler):
+    @web.authenticated
+    async def post(self) -> None:
+        item_id, done = self.parsed(parse_checklist)
+        self.reply(await asyncio.to_thread(self._tick, item_id, done))
+
+    def _tick(self, item_id: str, done: bool) -> Entry:
+        if item_id not in self.manifest().checklist_ids():
+            raise RouteError(400, f"unknown checklist item '{item_id}'")
+        return self.saved(lambda: self.store.set_checklist(item_id, done))
+
+
+def setup_handlers(
+    web_app: Any, server: MlmathLabServer, root_dir: Path, log: logging.Logger
+) -> None:
+    """Make the roadmap and the progress store of this server, and route to them."""
+    manifest_path = server.manifest_file(root_dir)
+    progress_dir = server.progress_folder()
+    web_app.settings[SERVER_SETTING] = server
+    web_app.settings[ROADMAP_SETTING] = Roadmap(root_dir, manifest_path, log)
+    web_app.settings[PROGRESS_SETTING] = ProgressStore(progress_dir, log)
+    log.info("mlmath_lab: roadmap from %s, progress in %s", manifest_path, progress_dir)
+
+    base_url = web_app.settings["base_url"]
+    routes: list[tuple[str, type[_Handler]]] = [
+        ("info", InfoHandler),
+        ("roadmap", RoadmapHandler),
+        ("progress", ProgressHandler),
+        ("progress/check", CheckHandler),
+        ("progress/checklist", ChecklistHandler),
+    ]
+    web_app.add_handlers(
+        ".*$",
+        [(url_path_join(base_url, "mlmath-lab", route), handler) for route, handler in routes],
+    )

@@ -1,0 +1,265 @@
+"""One user's progress: the outcome of each exercise's checks, and the readings and checkpoints
+ticked off. It is one JSON file, ``<progress_dir>/progress.json``::
+
+    {"version": 1,
+     "exercises": {"01-linear-algebra/softmax": {"status": "passed" | "failed", "attempts": 3,
+         "last_checked": "2025-01-01T12:00:00.000Z", "passed_at": "..." | null,
+         "summary": "...", "hint": "..." | null, "misconception": "..." | null,
+         "duration_ms": 4.2}},
+     "checklist": {"mml-ch2-4": {"done": true, "at": "2025-01-01T12:00:00.000Z"}}}
+
+Two browser tabs, or two servers of the same user, may record at the same moment, so every
+change is a read-modify-write under a lock that holds across threads and processes, and every
+write is atomic (temporary file, fsync, rename): a crash leaves the previous file whole. A file
+that cannot be read is moved aside, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+PROGRESS_FILE = "progress.json"
+LOCK_FILE = "progress.lock"
+STATUSES = ("passed", "failed")
+
+Entry = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What the store keeps of one check result."""
+
+    exercise: str
+    passed: bool
+    summary: str
+    hint: str | None
+    misconception: str | None
+    duration_ms: float
+
+
+def utc_now() -> str:
+    """An ISO-8601 UTC timestamp in the form JavaScript's ``Date`` parses everywhere."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def empty_progress() -> dict[str, Any]:
+    return {"version": FORMAT_VERSION, "exercises": {}, "checklist": {}}
+
+
+def _optional_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _exercise_problem(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return "is not an object"
+    checks: list[tuple[str, Callable[[Any], bool]]] = [
+        ("status", lambda v: v in STATUSES),
+        ("attempts", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+        ("last_checked", lambda v: isinstance(v, str)),
+        ("passed_at", _optional_str),
+        ("summary", lambda v: isinstance(v, str)),
+        ("hint", _optional_str),
+        ("misconception", _optional_str),
+        ("duration_ms", _is_number),
+    ]
+    for key, valid in checks:
+        if key not in entry or not valid(entry[key]):
+            return f"has a missing or invalid {key!r}"
+    return None
+
+
+def shape_problem(data: Any) -> str | None:
+    """What is wrong with a parsed progress file, or None when it has the expected shape.
+
+    Keys this version does not know are allowed (and kept), so an older server does not set
+    aside a file that a newer one wrote with extra fields.
+    """
+    if not isinstance(data, dict):
+        return "the top level is not a JSON object"
+    if data.get("version") != FORMAT_VERSION:
+        return f"'version' is {data.get('version')!r}, expected {FORMAT_VERSION}"
+    for key in ("exercises", "checklist"):
+        if not isinstance(data.get(key), dict):
+            return f"{key!r} is missing or not an object"
+    for exercise_id, entry in data["exercises"].items():
+        problem = _exercise_problem(entry)
+        if problem:
+            return f"exercises[{exercise_id!r}] {problem}"
+    for item_id, entry in data["checklist"].items():
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("done"), bool)
+            and isinstance(entry.get("at"), str)
+        ):
+            return f"checklist[{item_id!r}] needs 'done' (true/false) and 'at' (a timestamp)"
+    return None
+
+
+# One lock per progress file for the threads of this process. flock alone would serialise
+# them too (each acquisition opens its own descriptor), but it would park a pool thread inside
+# a system call; the threading lock queues them in Python first.
+_THREAD_LOCKS: dict[Path, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(path, threading.Lock())
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` shared by every process of this user.
+
+    The lock file is never deleted: deleting it would let a second process lock a new inode
+    while a first still holds the old one.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform != "win32":
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when the descriptor closes
+        # On Windows the threading lock is the only guard (one server per user there).
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable: it is an entry in the directory."""
+    if sys.platform == "win32":  # directories cannot be opened (nor need to be) on Windows
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ProgressStore:
+    """The progress file of one user, safe to use from several threads and processes."""
+
+    def __init__(self, directory: Path, log: logging.Logger | None = None) -> None:
+        self.directory = directory
+        self.path = directory / PROGRESS_FILE
+        self.lock_path = directory / LOCK_FILE
+        self.log = log or logging.getLogger(__name__)
+
+    # -- public API ----------------------------------------------------------------------
+    def read(self) -> dict[str, Any]:
+        """The whole store (an empty one when the user has not checked anything yet)."""
+        with self._locked():
+            return self._load()
+
+    def record_check(self, record: CheckRecord) -> Entry:
+        """Count one more attempt at an exercise; returns the exercise's updated entry."""
+
+        def change(data: dict[str, Any]) -> Entry:
+            previous = data["exercises"].get(record.exercise, {})
+            now = utc_now()
+            entry: Entry = {
+                "status": "passed" if record.passed else "failed",
+                "attempts": int(previous.get("attempts", 0)) + 1,
+                "last_checked": now,
+                # The first pass is the milestone; a later failed attempt does not undo it.
+                "passed_at": previous.get("passed_at") or (now if record.passed else None),
+                "summary": record.summary,
+                "hint": record.hint,
+                "misconception": record.misconception,
+                "duration_ms": record.duration_ms,
+            }
+            data["exercises"][record.exercise] = entry
+            return entry
+
+        return self._update(change)
+
+    def set_checklist(self, item_id: str, done: bool) -> Entry:
+        """Tick (or untick) a reading or checkpoint; returns its entry."""
+
+        def change(data: dict[str, Any]) -> Entry:
+            # Unticking keeps an entry, so "at" still says when the student last changed it.
+            entry: Entry = {"done": done, "at": utc_now()}
+            data["checklist"][item_id] = entry
+            return entry
+
+        return self._update(change)
+
+    # -- internals -----------------------------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with _thread_lock(self.lock_path.resolve()), _file_lock(self.lock_path):
+            yield
+
+    def _update(self, change: Callable[[dict[str, Any]], Entry]) -> Entry:
+        with self._locked():
+            data = self._load()
+            entry = change(data)
+            self._write(data)
+            return entry
+
+    def _load(self) -> dict[str, Any]:
+        """Read the file (under the lock); a corrupt one is moved aside for a fresh start."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return empty_progress()
+        problem: str | None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError as error:  # bad JSON or bad UTF-8 (UnicodeDecodeError is one)
+            problem = f"not valid JSON ({error})"
+        else:
+            problem = shape_problem(data)
+            if problem is None:
+                return dict(data)
+        self._set_aside(problem)
+        return empty_progress()
+
+    def _set_aside(self, problem: str) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        os.replace(self.path, aside)
+        self.log.warning(
+            "%s: %s; moved it to %s and started a new progress record", self.path, problem, aside
+        )
+
+    def _remove_stale_temporaries(self) -> None:
+        # Under the lock no other write is in progress, so any temporary file left here is
+        # from a writer that was killed before its rename.
+        for stale in self.directory.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+    def _write(self, data: dict[str, Any]) -> None:
+        self._remove_stale_temporaries()
+        text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_directory(self.directory)

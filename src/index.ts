@@ -1,89 +1,230 @@
+/**
+ * The mlmath-lab JupyterLab plugins: the roadmap sidebar and the Check buttons.
+ *
+ * The mime renderer of check results is a separate mime extension (lib/mimerenderer.js,
+ * declared as `jupyterlab.mimeExtension` in package.json).
+ */
+
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-
+import {
+  ICommandPalette,
+  ISessionContext,
+  ISessionContextDialogs,
+  Notification
+} from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
+
+import { exerciseAt } from './exercises';
+import { RoadmapModel } from './model';
+import { openExercise } from './navigation';
+import { connectSettings, sharedSettings } from './settings';
+import {
+  CommandIDs,
+  IRoadmapModel,
+  PluginIDs,
+  ROADMAP_WIDGET_ID
+} from './tokens';
+import { CheckButtonExtension } from './widgets/checkbutton';
+import { IRoadmapActions, RoadmapPanel } from './widgets/roadmap';
+
+const PALETTE_CATEGORY = 'ML Math';
+const STATE_KEY = `${PluginIDs.roadmap}:learning-path`;
 
 /**
- * The user settings of the mlmath-lab extension (see schema/plugin.json).
+ * The roadmap sidebar, its model (provided for the Check buttons) and its commands.
  */
-export interface IMlmathLabSettings {
-  /**
-   * How long an inline check may run, in seconds.
-   */
-  checkTimeoutSeconds: number;
+export const roadmapPlugin: JupyterFrontEndPlugin<IRoadmapModel> = {
+  id: PluginIDs.roadmap,
+  description:
+    'The course roadmap in the left sidebar: phases, modules, assignments and exercises, with your progress.',
+  autoStart: true,
+  provides: IRoadmapModel,
+  optional: [
+    ISettingRegistry,
+    ILayoutRestorer,
+    IStateDB,
+    IDocumentManager,
+    ICommandPalette
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null,
+    state: IStateDB | null,
+    docManager: IDocumentManager | null,
+    palette: ICommandPalette | null
+  ): IRoadmapModel => {
+    const model = new RoadmapModel({
+      persistence: state
+        ? {
+            load: async () => {
+              const value = await state.fetch(STATE_KEY);
+              return typeof value === 'string' ? value : null;
+            },
+            save: async pathId => {
+              if (pathId === null) {
+                await state.remove(STATE_KEY);
+              } else {
+                await state.save(STATE_KEY, pathId);
+              }
+            }
+          }
+        : undefined
+    });
 
-  /**
-   * Whether to show hints next to a failed check.
-   */
-  showHints: boolean;
+    const open = (path: string) => {
+      if (docManager) {
+        return docManager.openOrReveal(path);
+      }
+      return app.commands.execute('docmanager:open', { path });
+    };
+    const actions: IRoadmapActions = {
+      openAssignment: (_, path) => {
+        void open(path);
+      },
+      openExercise: (exercise, _, path) => {
+        if (!docManager) {
+          void open(path);
+          return;
+        }
+        openExercise(docManager, path, exercise).catch(reason =>
+          console.error(`mlmath-lab: could not open ${path}.`, reason)
+        );
+      }
+    };
 
-  /**
-   * Whether to open the roadmap sidebar when JupyterLab starts.
-   */
-  openRoadmapOnStart: boolean;
-}
+    const panel = new RoadmapPanel({ model, actions });
+    app.shell.add(panel, 'left', { rank: 350 });
+    if (restorer) {
+      restorer.add(panel, ROADMAP_WIDGET_ID);
+    }
 
-/**
- * The defaults of schema/plugin.json, used when no setting registry is available.
- */
-export const DEFAULT_SETTINGS: IMlmathLabSettings = {
-  checkTimeoutSeconds: 30,
-  showHints: true,
-  openRoadmapOnStart: true
+    app.commands.addCommand(CommandIDs.openRoadmap, {
+      label: 'Open the ML Math roadmap',
+      caption: 'Show the course roadmap and your progress in the left sidebar',
+      execute: () => {
+        app.shell.activateById(panel.id);
+      }
+    });
+    app.commands.addCommand(CommandIDs.refreshRoadmap, {
+      label: 'Reload the ML Math roadmap',
+      execute: () => model.refresh()
+    });
+    if (palette) {
+      for (const command of [
+        CommandIDs.openRoadmap,
+        CommandIDs.refreshRoadmap
+      ]) {
+        palette.addItem({ command, category: PALETTE_CATEGORY });
+      }
+    }
+
+    void model.refresh();
+    void Promise.all([connectSettings(settingRegistry), app.restored]).then(
+      () => {
+        if (sharedSettings.current.openRoadmapOnStart) {
+          app.shell.activateById(panel.id);
+        }
+      }
+    );
+
+    console.log('mlmath-lab extension is activated');
+    return model;
+  }
 };
 
 /**
- * Read the extension settings from their composite (defaults merged with user values).
+ * The Check buttons on exercise cells, "Check all", and the check commands.
  */
-export function readSettings(
-  settings: ISettingRegistry.ISettings
-): IMlmathLabSettings {
-  const composite = settings.composite;
-  const timeout = composite.checkTimeoutSeconds;
-  const showHints = composite.showHints;
-  const openRoadmap = composite.openRoadmapOnStart;
-  return {
-    checkTimeoutSeconds:
-      typeof timeout === 'number' && timeout > 0
-        ? timeout
-        : DEFAULT_SETTINGS.checkTimeoutSeconds,
-    showHints:
-      typeof showHints === 'boolean' ? showHints : DEFAULT_SETTINGS.showHints,
-    openRoadmapOnStart:
-      typeof openRoadmap === 'boolean'
-        ? openRoadmap
-        : DEFAULT_SETTINGS.openRoadmapOnStart
-  };
-}
-
-/**
- * Initialization data for the mlmath-lab extension.
- */
-const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'mlmath-lab:plugin',
+export const checkButtonsPlugin: JupyterFrontEndPlugin<void> = {
+  id: PluginIDs.checkButtons,
   description:
-    'Learn and teach the mathematics of machine learning in Jupyter: an nbgrader course, inline checks and a roadmap sidebar.',
+    'A Check button on every exercise of a course notebook, with the result shown under the cell.',
   autoStart: true,
-  optional: [ISettingRegistry],
+  requires: [INotebookTracker],
+  optional: [
+    IRoadmapModel,
+    ISettingRegistry,
+    ISessionContextDialogs,
+    ICommandPalette
+  ],
   activate: (
     app: JupyterFrontEnd,
-    settingRegistry: ISettingRegistry | null
-  ) => {
-    console.log('mlmath-lab extension is activated');
+    tracker: INotebookTracker,
+    roadmap: IRoadmapModel | null,
+    settingRegistry: ISettingRegistry | null,
+    dialogs: ISessionContextDialogs | null,
+    palette: ICommandPalette | null
+  ): void => {
+    void connectSettings(settingRegistry);
+    const extension = new CheckButtonExtension({
+      settings: sharedSettings,
+      roadmap,
+      selectKernel: dialogs
+        ? async (session: ISessionContext) => {
+            await dialogs.selectKernel(session);
+          }
+        : undefined
+    });
+    app.docRegistry.addWidgetExtension('Notebook', extension);
 
-    if (settingRegistry) {
-      settingRegistry
-        .load(plugin.id)
-        .then(settings => {
-          console.log('mlmath-lab settings loaded:', readSettings(settings));
-        })
-        .catch(reason => {
-          console.error('Failed to load settings for mlmath-lab.', reason);
-        });
+    const current = (): NotebookPanel | null => tracker.currentWidget;
+    const checksOf = (panel: NotebookPanel | null) =>
+      panel ? extension.get(panel) : null;
+    const hasExercises = () =>
+      (checksOf(current())?.exercises().length ?? 0) > 0;
+
+    app.commands.addCommand(CommandIDs.checkAll, {
+      label: 'Check all exercises',
+      caption: 'Check every exercise of the current notebook',
+      isEnabled: hasExercises,
+      execute: async () => {
+        const checks = checksOf(current());
+        return checks ? checks.runner.checkAll() : [];
+      }
+    });
+    app.commands.addCommand(CommandIDs.checkActive, {
+      label: 'Check this exercise',
+      caption: 'Check the exercise of the active cell',
+      isEnabled: hasExercises,
+      execute: async () => {
+        const panel = current();
+        const checks = checksOf(panel);
+        if (!panel || !checks) {
+          return null;
+        }
+        const exercise = exerciseAt(
+          checks.exercises(),
+          panel.content.activeCellIndex
+        );
+        if (!exercise) {
+          Notification.info(
+            'The active cell is not part of an exercise: select a solution cell or a test cell.',
+            { autoClose: 4000 }
+          );
+          return null;
+        }
+        return checks.runner.runCheck(exercise.id);
+      }
+    });
+    if (palette) {
+      for (const command of [CommandIDs.checkActive, CommandIDs.checkAll]) {
+        palette.addItem({ command, category: PALETTE_CATEGORY });
+      }
     }
   }
 };
 
-export default plugin;
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  roadmapPlugin,
+  checkButtonsPlugin
+];
+
+export default plugins;

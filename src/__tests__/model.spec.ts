@@ -1,0 +1,340 @@
+/**
+ * The roadmap model, with the server calls mocked (as jupyterlab-git mocks its service).
+ */
+
+import * as request from '../request';
+import { RoadmapModel } from '../model';
+import { entry, makeProgress, makeRoadmap, responseError } from './fixtures';
+import { makeResult } from './utils';
+
+jest.mock('../request', () => ({
+  ...jest.requireActual('../request'),
+  fetchInfo: jest.fn(),
+  fetchRoadmap: jest.fn(),
+  fetchProgress: jest.fn(),
+  postCheck: jest.fn(),
+  postChecklist: jest.fn()
+}));
+
+const mocked = request as jest.Mocked<typeof request>;
+
+function persistence(initial: string | null = null) {
+  let stored = initial;
+  return {
+    load: jest.fn(async () => stored),
+    save: jest.fn(async (id: string | null) => {
+      stored = id;
+    }),
+    get stored() {
+      return stored;
+    }
+  };
+}
+
+describe('RoadmapModel', () => {
+  let model: RoadmapModel;
+  let changed: jest.Mock;
+
+  beforeEach(() => {
+    jest.resetAllMocks();
+    mocked.fetchRoadmap.mockResolvedValue(makeRoadmap());
+    mocked.fetchProgress.mockResolvedValue(makeProgress());
+    mocked.fetchInfo.mockResolvedValue({
+      name: 'mlmath_lab',
+      version: '0.1.0'
+    });
+    model = new RoadmapModel();
+    changed = jest.fn();
+    model.changed.connect(changed);
+  });
+
+  describe('#refresh', () => {
+    it('loads the roadmap and the progress', async () => {
+      expect(model.status).toBe('loading');
+      await model.refresh();
+      expect(model.status).toBe('ready');
+      expect(model.error).toBeNull();
+      expect(model.title).toBe('Mathematics of Machine Learning');
+      expect(model.phases.map(p => p.id)).toEqual(['foundations', 'models']);
+      expect(changed).toHaveBeenCalledTimes(1);
+    });
+
+    it('gives exercise states from the progress', async () => {
+      await model.refresh();
+      expect(model.exerciseState('01-linear-algebra/dot_loop')).toBe('passed');
+      expect(model.exerciseState('01-linear-algebra/softmax')).toBe('failed');
+      expect(model.exerciseState('01-linear-algebra/kl_divergence')).toBe(
+        'not-tried'
+      );
+      expect(
+        model.exerciseProgress('01-linear-algebra/softmax')?.attempts
+      ).toBe(3);
+      expect(
+        model.exerciseProgress('01-linear-algebra/kl_divergence')
+      ).toBeNull();
+    });
+
+    it('counts passed exercises per assignment, module, phase and course', async () => {
+      await model.refresh();
+      const [foundations, models] = model.phases;
+      const [linalg, calculus] = foundations.modules;
+      expect(model.assignmentCount(linalg.assignments[0])).toEqual({
+        passed: 1,
+        total: 3
+      });
+      expect(model.moduleCount(linalg)).toEqual({ passed: 1, total: 3 });
+      expect(model.moduleCount(calculus)).toEqual({ passed: 1, total: 2 });
+      expect(model.phaseCount(foundations)).toEqual({ passed: 2, total: 5 });
+      expect(model.phaseCount(models)).toEqual({ passed: 0, total: 1 });
+      expect(model.overallCount).toEqual({ passed: 2, total: 6 });
+    });
+
+    it('finds exercises and their titles', async () => {
+      await model.refresh();
+      expect(model.hasExercise('02-calculus/jacobian')).toBe(true);
+      expect(model.hasExercise('99-x/y')).toBe(false);
+      expect(model.exerciseTitle('01-linear-algebra/softmax')).toBe(
+        'Stable softmax'
+      );
+      const where = model.findExercise('03-probability/gaussian');
+      expect(where?.phase.id).toBe('models');
+      expect(where?.assignment.status).toBe('not_fetched');
+    });
+
+    it('loads once for overlapping refreshes, and again only when stale', async () => {
+      await Promise.all([model.refresh(), model.refresh()]);
+      expect(mocked.fetchRoadmap).toHaveBeenCalledTimes(1);
+
+      await model.refreshIfStale(60000);
+      expect(mocked.fetchRoadmap).toHaveBeenCalledTimes(1);
+      await model.refreshIfStale(0);
+      expect(mocked.fetchRoadmap).toHaveBeenCalledTimes(2);
+    });
+
+    it('explains a missing course manifest', async () => {
+      mocked.fetchRoadmap.mockRejectedValue(
+        responseError(
+          404,
+          'No course manifest at /home/me/.mlmath-lab/course.yaml.'
+        )
+      );
+      await model.refresh();
+      expect(model.status).toBe('error');
+      expect(model.phases).toEqual([]);
+      expect(model.error).toContain(
+        'No course manifest at /home/me/.mlmath-lab/course.yaml.'
+      );
+      expect(model.error).toContain('mlmath-lab lab');
+      expect(changed).toHaveBeenCalledTimes(1);
+    });
+
+    it('tells a missing server extension apart from a missing manifest', async () => {
+      mocked.fetchRoadmap.mockRejectedValue(responseError(404, 'Not Found'));
+      mocked.fetchInfo.mockRejectedValue(responseError(404, 'Not Found'));
+      await model.refresh();
+      expect(model.error).toMatch(/server extension is not running/);
+    });
+
+    it('shows the roadmap without progress when only the progress fails', async () => {
+      mocked.fetchProgress.mockRejectedValue(responseError(500, 'disk full'));
+      await model.refresh();
+      expect(model.status).toBe('ready');
+      expect(model.warning).toBe(
+        'Your progress could not be loaded: disk full'
+      );
+      expect(model.overallCount).toEqual({ passed: 0, total: 6 });
+    });
+  });
+
+  describe('learning paths', () => {
+    it('keeps course order without a path', async () => {
+      await model.refresh();
+      const [foundations] = model.phases;
+      expect(model.selectedPath).toBeNull();
+      expect(model.modulesOf(foundations).map(m => m.id)).toEqual([
+        'linear-algebra',
+        'calculus'
+      ]);
+      expect(model.pathStep('calculus')).toBeNull();
+      expect(model.isOnPath('probability')).toBe(true);
+      expect(model.pathModules).toEqual([]);
+    });
+
+    it('orders and marks the modules of the selected path, and remembers it', async () => {
+      const store = persistence();
+      model = new RoadmapModel({ persistence: store });
+      model.changed.connect(changed);
+      await model.refresh();
+      changed.mockClear();
+
+      await model.selectPath('researcher');
+      expect(changed).toHaveBeenCalledTimes(1);
+      expect(store.save).toHaveBeenCalledWith('researcher');
+      const [foundations, models] = model.phases;
+      expect(model.modulesOf(foundations).map(m => m.id)).toEqual([
+        'calculus',
+        'linear-algebra'
+      ]);
+      expect(model.pathModules.map(m => m.id)).toEqual([
+        'calculus',
+        'linear-algebra'
+      ]);
+      expect(model.pathStep('calculus')).toBe(1);
+      expect(model.pathStep('linear-algebra')).toBe(2);
+      expect(model.pathStep('probability')).toBeNull();
+      expect(model.isOnPath('probability')).toBe(false);
+      expect(model.modulesOf(models).map(m => m.id)).toEqual(['probability']);
+
+      await model.selectPath(null);
+      expect(model.selectedPath).toBeNull();
+      expect(store.stored).toBeNull();
+    });
+
+    it('restores the remembered path and ignores an unknown one', async () => {
+      model = new RoadmapModel({ persistence: persistence('researcher') });
+      await model.refresh();
+      expect(model.selectedPath?.id).toBe('researcher');
+
+      await model.selectPath('no-such-path');
+      expect(model.selectedPath).toBeNull();
+
+      const stale = new RoadmapModel({ persistence: persistence('gone') });
+      await stale.refresh();
+      expect(stale.selectedPath).toBeNull();
+    });
+  });
+
+  describe('#setDone', () => {
+    it('ticks at once and keeps what the server saved', async () => {
+      await model.refresh();
+      let resolve: (value: { done: boolean; at: string }) => void = () =>
+        undefined;
+      mocked.postChecklist.mockReturnValue(
+        new Promise(r => {
+          resolve = r;
+        })
+      );
+      changed.mockClear();
+
+      const pending = model.setDone('3b1b', true);
+      // Optimistic: shown before the server answers.
+      expect(model.isDone('3b1b')).toBe(true);
+      expect(model.isPending('3b1b')).toBe(true);
+      expect(changed).toHaveBeenCalledTimes(1);
+      expect(mocked.postChecklist).toHaveBeenCalledWith('3b1b', true);
+
+      resolve({ done: true, at: '2025-02-02T00:00:00+00:00' });
+      expect(await pending).toBe(true);
+      expect(model.isPending('3b1b')).toBe(false);
+      expect(model.progress.checklist['3b1b']).toEqual({
+        done: true,
+        at: '2025-02-02T00:00:00+00:00'
+      });
+      expect(changed).toHaveBeenCalledTimes(2);
+    });
+
+    it('rolls back when the server refuses', async () => {
+      await model.refresh();
+      mocked.postChecklist.mockRejectedValue(
+        responseError(400, 'unknown item')
+      );
+
+      const pending = model.setDone('mml-ch2', false);
+      expect(model.isDone('mml-ch2')).toBe(false);
+      expect(await pending).toBe(false);
+      expect(model.isDone('mml-ch2')).toBe(true);
+      expect(model.progress.checklist['mml-ch2'].at).toBe(
+        '2025-01-01T09:00:00+00:00'
+      );
+      expect(model.warning).toBe('Could not save your tick: unknown item');
+
+      mocked.postChecklist.mockRejectedValue(responseError(500, 'boom'));
+      await model.setDone('never-ticked', true);
+      expect(model.isDone('never-ticked')).toBe(false);
+      expect('never-ticked' in model.progress.checklist).toBe(false);
+    });
+
+    it('does not let an older failure undo a newer tick', async () => {
+      await model.refresh();
+      let rejectFirst: (reason: unknown) => void = () => undefined;
+      mocked.postChecklist
+        .mockReturnValueOnce(
+          new Promise((_, reject) => {
+            rejectFirst = reject;
+          })
+        )
+        .mockResolvedValueOnce({ done: false, at: null });
+
+      const first = model.setDone('bayes', true);
+      const second = model.setDone('bayes', false);
+      expect(await second).toBe(true);
+      rejectFirst(responseError(500, 'late failure'));
+      expect(await first).toBe(false);
+      expect(model.isDone('bayes')).toBe(false);
+      expect(model.warning).toBeNull();
+    });
+  });
+
+  describe('#recordCheck', () => {
+    it('posts the result and shows the state the server recorded', async () => {
+      await model.refresh();
+      const result = makeResult('01-linear-algebra/softmax', 'passed');
+      mocked.postCheck.mockResolvedValue({
+        exercise: result.exercise,
+        progress: entry('passed', 4)
+      });
+      changed.mockClear();
+
+      expect(await model.recordCheck(result)).toBe(true);
+      expect(mocked.postCheck).toHaveBeenCalledWith(result);
+      expect(model.exerciseState('01-linear-algebra/softmax')).toBe('passed');
+      expect(
+        model.exerciseProgress('01-linear-algebra/softmax')?.attempts
+      ).toBe(4);
+      expect(model.overallCount).toEqual({ passed: 3, total: 6 });
+      expect(changed).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps the state and warns when the result cannot be saved', async () => {
+      await model.refresh();
+      mocked.postCheck.mockRejectedValue(responseError(500, 'disk full'));
+      const result = makeResult('01-linear-algebra/kl_divergence', 'passed');
+
+      expect(await model.recordCheck(result)).toBe(false);
+      expect(model.exerciseState('01-linear-algebra/kl_divergence')).toBe(
+        'not-tried'
+      );
+      expect(model.warning).toBe('Your check result was not saved: disk full');
+
+      // The next saved check clears the warning.
+      mocked.postCheck.mockResolvedValue({
+        exercise: result.exercise,
+        progress: entry('passed')
+      });
+      await model.recordCheck(result);
+      expect(model.warning).toBeNull();
+      expect(model.exerciseState('01-linear-algebra/kl_divergence')).toBe(
+        'passed'
+      );
+    });
+
+    it('quietly skips an exercise the course does not know', async () => {
+      await model.refresh();
+      const warn = jest
+        .spyOn(console, 'warn')
+        .mockImplementation(() => undefined);
+      mocked.postCheck.mockRejectedValue(
+        responseError(400, 'unknown exercise')
+      );
+      changed.mockClear();
+
+      expect(await model.recordCheck(makeResult('99-x/y', 'passed'))).toBe(
+        false
+      );
+      expect(model.warning).toBeNull();
+      expect(changed).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalled();
+      warn.mockRestore();
+    });
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * The roadmap sidebar: the DOM contract of the browser tests, rendered from the model.
+ */
+
+import { MessageLoop } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+
+import * as request from '../request';
+import { RoadmapModel } from '../model';
+import {
+  assignmentNotebook,
+  exerciseNotebook,
+  IRoadmapActions,
+  overallText,
+  RoadmapPanel
+} from '../widgets/roadmap';
+import { entry, makeProgress, makeRoadmap, responseError } from './fixtures';
+
+jest.mock('../request', () => ({
+  ...jest.requireActual('../request'),
+  fetchInfo: jest.fn(),
+  fetchRoadmap: jest.fn(),
+  fetchProgress: jest.fn(),
+  postCheck: jest.fn(),
+  postChecklist: jest.fn()
+}));
+
+const mocked = request as jest.Mocked<typeof request>;
+
+async function settle(): Promise<void> {
+  MessageLoop.flush();
+  for (let i = 0; i < 3; i++) {
+    await new Promise(resolve => setTimeout(resolve, 10));
+    MessageLoop.flush();
+  }
+}
+
+describe('RoadmapPanel', () => {
+  let model: RoadmapModel;
+  let actions: jest.Mocked<IRoadmapActions>;
+  let panel: RoadmapPanel;
+  let node: HTMLElement;
+
+  beforeEach(async () => {
+    jest.resetAllMocks();
+    mocked.fetchRoadmap.mockResolvedValue(makeRoadmap());
+    mocked.fetchProgress.mockResolvedValue(makeProgress());
+    model = new RoadmapModel();
+    actions = { openAssignment: jest.fn(), openExercise: jest.fn() };
+    panel = new RoadmapPanel({ model, actions });
+    Widget.attach(panel, document.body);
+    node = panel.node;
+    await model.refresh();
+    await settle();
+  });
+
+  afterEach(() => {
+    panel.dispose();
+  });
+
+  it('is the left panel with its id, icon and caption', () => {
+    expect(panel.id).toBe('mlmath-lab-roadmap');
+    expect(panel.title.caption).toBe('ML Math roadmap');
+    expect(panel.title.icon).toBeDefined();
+  });
+
+  it('shows the overall count and per-module progress', () => {
+    expect(node.querySelector('.mlmath-lab-roadmap-overall')?.textContent).toBe(
+      '2 / 6 exercises passed'
+    );
+    const linalg = node.querySelector(
+      '.mlmath-lab-roadmap-module[data-module-id="linear-algebra"]'
+    )!;
+    const progress = linalg.querySelector(
+      '.mlmath-lab-progress'
+    ) as HTMLElement;
+    expect(progress.dataset.passed).toBe('1');
+    expect(progress.dataset.total).toBe('3');
+    expect(
+      node.querySelectorAll('.mlmath-lab-roadmap-module[data-module-id]')
+    ).toHaveLength(3);
+  });
+
+  it('marks assignments and exercises with their status', () => {
+    const statuses = Array.from(
+      node.querySelectorAll<HTMLElement>('.mlmath-lab-roadmap-assignment')
+    ).map(a => [a.dataset.assignmentId, a.dataset.status]);
+    expect(statuses).toEqual([
+      ['01-linear-algebra', 'workspace'],
+      ['02-calculus', 'fetched'],
+      ['03-probability', 'not_fetched']
+    ]);
+    const exercise = (id: string) =>
+      node.querySelector<HTMLElement>(
+        `.mlmath-lab-roadmap-exercise[data-exercise-id="${id}"]`
+      )!;
+    expect(exercise('01-linear-algebra/dot_loop').dataset.status).toBe(
+      'passed'
+    );
+    expect(exercise('01-linear-algebra/softmax').dataset.status).toBe('failed');
+    expect(exercise('01-linear-algebra/kl_divergence').dataset.status).toBe(
+      'not-tried'
+    );
+  });
+
+  it('updates live when a check is recorded', async () => {
+    mocked.postCheck.mockResolvedValue({
+      exercise: '01-linear-algebra/kl_divergence',
+      progress: entry('passed')
+    });
+    await model.recordCheck({
+      version: 1,
+      exercise: '01-linear-algebra/kl_divergence',
+      title: 'KL divergence',
+      status: 'passed',
+      passed: true,
+      summary: 'passed all 6 cases',
+      cases: [],
+      hint: null,
+      misconception: null,
+      error: null,
+      duration_ms: 2
+    });
+    await settle();
+    expect(
+      node.querySelector<HTMLElement>(
+        '.mlmath-lab-roadmap-exercise[data-exercise-id="01-linear-algebra/kl_divergence"]'
+      )?.dataset.status
+    ).toBe('passed');
+    expect(node.querySelector('.mlmath-lab-roadmap-overall')?.textContent).toBe(
+      '3 / 6 exercises passed'
+    );
+  });
+
+  it('opens an assignment, and an exercise at its cell', () => {
+    node
+      .querySelector<HTMLButtonElement>(
+        '[data-assignment-id="01-linear-algebra"] .mlmath-lab-roadmap-assignment-open'
+      )!
+      .click();
+    expect(actions.openAssignment).toHaveBeenCalledWith(
+      expect.objectContaining({ id: '01-linear-algebra' }),
+      '01-linear-algebra/linear_algebra.ipynb'
+    );
+    node
+      .querySelector<HTMLButtonElement>(
+        '[data-exercise-id="01-linear-algebra/softmax"] button'
+      )!
+      .click();
+    expect(actions.openExercise).toHaveBeenCalledWith(
+      expect.objectContaining({ id: '01-linear-algebra/softmax' }),
+      expect.objectContaining({ id: '01-linear-algebra' }),
+      '01-linear-algebra/notebook.ipynb'
+    );
+  });
+
+  it('says where to fetch an assignment that is not fetched, and opens nothing', async () => {
+    const assignment = node.querySelector(
+      '[data-assignment-id="03-probability"]'
+    )!;
+    expect(
+      assignment.querySelector('.mlmath-lab-not-fetched')?.textContent
+    ).toBe('not fetched yet — fetch it from the Assignments tab');
+    assignment
+      .querySelector<HTMLButtonElement>('.mlmath-lab-roadmap-assignment-open')!
+      .click();
+    assignment
+      .querySelector<HTMLButtonElement>('.mlmath-lab-roadmap-exercise button')!
+      .click();
+    await settle();
+    expect(actions.openAssignment).not.toHaveBeenCalled();
+    expect(actions.openExercise).not.toHaveBeenCalled();
+    expect(
+      node
+        .querySelector(
+          '[data-assignment-id="03-probability"] .mlmath-lab-not-fetched'
+        )
+        ?.classList.contains('mlmath-lab-mod-flash')
+    ).toBe(true);
+  });
+
+  it('ticks readings and checkpoints through the model', async () => {
+    mocked.postChecklist.mockResolvedValue({ done: true, at: 'now' });
+    const boxes = Array.from(
+      node.querySelectorAll<HTMLInputElement>('input.mlmath-lab-checklist-item')
+    );
+    expect(boxes.map(b => b.dataset.itemId)).toEqual([
+      'mml-ch2',
+      '3b1b',
+      'dot-geometry',
+      'bayes'
+    ]);
+    expect(boxes.map(b => b.checked)).toEqual([true, false, false, false]);
+
+    boxes[2].click();
+    await settle();
+    expect(mocked.postChecklist).toHaveBeenCalledWith('dot-geometry', true);
+    expect(
+      node.querySelector<HTMLInputElement>(
+        'input.mlmath-lab-checklist-item[data-item-id="dot-geometry"]'
+      )?.checked
+    ).toBe(true);
+  });
+
+  it('orders modules by the selected learning path', async () => {
+    const select = node.querySelector<HTMLSelectElement>(
+      'select.mlmath-lab-path-select'
+    )!;
+    expect(Array.from(select.options).map(o => o.value)).toEqual([
+      '',
+      'beginner',
+      'researcher'
+    ]);
+    select.value = 'researcher';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(model.selectedPath?.id).toBe('researcher');
+    const order = Array.from(
+      node.querySelectorAll<HTMLElement>('.mlmath-lab-roadmap-module')
+    ).map(m => [m.dataset.moduleId, m.dataset.onPath]);
+    expect(order).toEqual([
+      ['calculus', 'true'],
+      ['linear-algebra', 'true'],
+      ['probability', 'false']
+    ]);
+  });
+
+  it('shows why there is no roadmap', async () => {
+    mocked.fetchRoadmap.mockRejectedValue(
+      responseError(500, 'manifest: bad YAML')
+    );
+    await model.refresh();
+    await settle();
+    expect(node.querySelector('.mlmath-lab-roadmap-error')?.textContent).toBe(
+      'The roadmap could not be loaded: manifest: bad YAML'
+    );
+    expect(node.querySelector('.mlmath-lab-roadmap-overall')).toBeNull();
+  });
+});
+
+describe('roadmap helpers', () => {
+  it('finds the notebook to open', () => {
+    const [linalg] = makeRoadmap().phases[0].modules;
+    const assignment = linalg.assignments[0];
+    expect(assignmentNotebook(assignment)).toBe(
+      '01-linear-algebra/linear_algebra.ipynb'
+    );
+    expect(
+      exerciseNotebook(
+        { ...assignment.exercises[0], notebook: null },
+        assignment
+      )
+    ).toBe('01-linear-algebra/linear_algebra.ipynb');
+    expect(
+      assignmentNotebook({ ...assignment, status: 'not_fetched' })
+    ).toBeNull();
+  });
+
+  it('words the overall count', () => {
+    expect(overallText({ passed: 3, total: 9 })).toBe('3 / 9 exercises passed');
+    expect(overallText({ passed: 0, total: 1 })).toBe('0 / 1 exercise passed');
+  });
+});

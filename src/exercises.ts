@@ -1,0 +1,244 @@
+/**
+ * Finding the exercises of a notebook from its cells' nbgrader metadata. No DOM, no kernel.
+ *
+ * An exercise is one graded nbgrader test cell (`grade: true`, not a solution, code) whose
+ * source calls `check("<assignment>/<grade_id>", ...)`, and the solution cells (`solution:
+ * true`, code) between the previous graded test cell and it.
+ */
+
+/**
+ * The nbgrader metadata of a cell (only the fields read here).
+ */
+export interface INbgraderMetadata {
+  grade?: boolean;
+  solution?: boolean;
+  locked?: boolean;
+  grade_id?: string;
+  points?: number;
+}
+
+/**
+ * A cell as in an .ipynb file, or as read from a notebook model.
+ */
+export interface ICellLike {
+  cell_type: string;
+  source: string | string[];
+  metadata?: { nbgrader?: INbgraderMetadata; [key: string]: unknown };
+}
+
+/**
+ * The cells of one exercise, by index in the notebook.
+ */
+export interface IExerciseCells {
+  /**
+   * The exercise id from the test cell's `check("<id>", ...)`.
+   */
+  id: string;
+
+  /**
+   * The test cell's nbgrader grade_id.
+   */
+  gradeId: string;
+
+  /**
+   * The index of the graded test cell.
+   */
+  testIndex: number;
+
+  /**
+   * The indices of the solution cells it checks, in notebook order.
+   */
+  solutionIndices: number[];
+
+  /**
+   * Where the Check button goes: the last solution cell, or the test cell if there is none.
+   */
+  buttonIndex: number;
+}
+
+/**
+ * The source of a cell as one string.
+ */
+export function cellSource(cell: ICellLike): string {
+  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+function nbgrader(cell: ICellLike): INbgraderMetadata {
+  const value = cell.metadata?.nbgrader;
+  return value && typeof value === 'object' ? value : {};
+}
+
+/**
+ * Whether a cell is an autograded nbgrader test cell.
+ */
+export function isGradedTestCell(cell: ICellLike): boolean {
+  const meta = nbgrader(cell);
+  return cell.cell_type === 'code' && meta.grade === true && !meta.solution;
+}
+
+/**
+ * Whether a cell is an nbgrader solution code cell.
+ */
+export function isSolutionCell(cell: ICellLike): boolean {
+  return cell.cell_type === 'code' && nbgrader(cell).solution === true;
+}
+
+const CHECK_CALL = /\bcheck\s*\(\s*(['"])([^'"\n]+)\1\s*[,)]/;
+
+/**
+ * The exercise id of the first `check("<id>", ...)` call in a source, or null.
+ *
+ * Comments are skipped, so a commented-out call does not count.
+ */
+export function parseExerciseId(source: string): string | null {
+  for (const line of source.split('\n')) {
+    const code = line.replace(/^\s+/, '');
+    if (code.startsWith('#')) {
+      continue;
+    }
+    const match = CHECK_CALL.exec(code);
+    if (match) {
+      return match[2];
+    }
+  }
+  // A call split over lines: check(\n    "id", fn)
+  const joined = source
+    .split('\n')
+    .filter(line => !/^\s*#/.test(line))
+    .join(' ');
+  const match = CHECK_CALL.exec(joined);
+  return match ? match[2] : null;
+}
+
+/**
+ * The exercises of a notebook, in notebook order.
+ */
+export function findExercises(
+  cells: ReadonlyArray<ICellLike>
+): IExerciseCells[] {
+  const exercises: IExerciseCells[] = [];
+  let solutions: number[] = [];
+  cells.forEach((cell, index) => {
+    if (isSolutionCell(cell)) {
+      solutions.push(index);
+      return;
+    }
+    if (!isGradedTestCell(cell)) {
+      return;
+    }
+    const id = parseExerciseId(cellSource(cell));
+    if (id !== null) {
+      exercises.push({
+        id,
+        gradeId: String(nbgrader(cell).grade_id ?? ''),
+        testIndex: index,
+        solutionIndices: solutions,
+        buttonIndex: solutions.length ? solutions[solutions.length - 1] : index
+      });
+    }
+    // Any graded test cell closes the group of solution cells before it.
+    solutions = [];
+  });
+  return exercises;
+}
+
+/**
+ * The exercise a cell belongs to: one of its solution cells, its test cell, or a cell
+ * between them.
+ */
+export function exerciseAt(
+  exercises: ReadonlyArray<IExerciseCells>,
+  index: number
+): IExerciseCells | null {
+  for (const exercise of exercises) {
+    const first = exercise.solutionIndices.length
+      ? exercise.solutionIndices[0]
+      : exercise.testIndex;
+    if (index >= first && index <= exercise.testIndex) {
+      return exercise;
+    }
+  }
+  return null;
+}
+
+/**
+ * One piece of the code sent for a check, and where it starts in that code.
+ */
+export interface ICodeSegment {
+  /**
+   * The notebook index of the cell.
+   */
+  cellIndex: number;
+
+  /**
+   * `solution` or `test`.
+   */
+  kind: 'solution' | 'test';
+
+  /**
+   * The 1-based line of the combined code where this cell starts.
+   */
+  firstLine: number;
+
+  /**
+   * The cell's source.
+   */
+  source: string;
+}
+
+/**
+ * The code a check sends: the solution cells' sources, then the test cell's.
+ */
+export interface ICheckCode {
+  code: string;
+  segments: ICodeSegment[];
+}
+
+/**
+ * Build the code of one check: the exercise's solution cells as they are in the editor now,
+ * then its test cell, in one piece.
+ */
+export function buildCheckCode(
+  cells: ReadonlyArray<ICellLike>,
+  exercise: IExerciseCells
+): ICheckCode {
+  const parts: { cellIndex: number; kind: 'solution' | 'test' }[] = [
+    ...exercise.solutionIndices.map(cellIndex => ({
+      cellIndex,
+      kind: 'solution' as const
+    })),
+    { cellIndex: exercise.testIndex, kind: 'test' as const }
+  ];
+  const segments: ICodeSegment[] = [];
+  const chunks: string[] = [];
+  let line = 1;
+  for (const part of parts) {
+    const source = cellSource(cells[part.cellIndex]);
+    segments.push({ ...part, firstLine: line, source });
+    chunks.push(source);
+    // Each chunk is followed by one '\n' separator.
+    line += source.split('\n').length;
+  }
+  return { code: chunks.join('\n'), segments };
+}
+
+/**
+ * Which cell, and which line of it, a line of the combined check code comes from.
+ */
+export function locateLine(
+  segments: ReadonlyArray<ICodeSegment>,
+  line: number
+): { segment: ICodeSegment; line: number; text: string } | null {
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i];
+    if (line >= segment.firstLine) {
+      const inCell = line - segment.firstLine + 1;
+      const lines = segment.source.split('\n');
+      if (inCell > lines.length) {
+        return null;
+      }
+      return { segment, line: inCell, text: lines[inCell - 1] };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,283 @@
+/**
+ * The view of one check outcome: used under an exercise's solution cell (the Check button)
+ * and by the mime renderer (a test cell run by hand).
+ */
+
+import { Widget } from '@lumino/widgets';
+
+import {
+  CheckOutcomeStatus,
+  ICheckCase,
+  ICheckOutcome,
+  ICheckResult,
+  isTransient
+} from '../tokens';
+
+/**
+ * The class of the root node of a result (part of the DOM contract).
+ */
+export const CHECK_RESULT_CLASS = 'mlmath-lab-check-result';
+
+/**
+ * What a result view can offer besides showing the result.
+ */
+export interface ICheckResultActions {
+  /**
+   * Interrupt the kernel (offered on a timeout).
+   */
+  interrupt?: () => void;
+
+  /**
+   * Start a kernel (offered when there is none).
+   */
+  startKernel?: () => void;
+}
+
+/**
+ * How a result is rendered.
+ */
+export interface IRenderOptions {
+  /**
+   * Show the hint of a failed check (the `showHints` setting).
+   */
+  showHints: boolean;
+
+  /**
+   * Buttons for the browser's own statuses; left out when not given.
+   */
+  actions?: ICheckResultActions;
+}
+
+const MARKS: Record<CheckOutcomeStatus, string> = {
+  passed: '✔',
+  failed: '✘',
+  not_implemented: '○',
+  error: '✘',
+  timeout: '⏱',
+  'no-kernel': '⚠',
+  busy: '…',
+  dead: '⚠',
+  'not-in-course': '?'
+};
+
+/**
+ * The failing case worth showing: none for a stub; the first failed or erroring case.
+ * (As `CheckResult.shown_failure` in result.py.)
+ */
+export function shownFailure(result: ICheckResult): ICheckCase | null {
+  if (result.status === 'not_implemented' || result.status === 'passed') {
+    return null;
+  }
+  return (
+    result.cases.find(c => c.status === 'failed' || c.status === 'error') ??
+    null
+  );
+}
+
+/**
+ * A duration for people: "3 ms", "1.2 s".
+ */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
+  return `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+/**
+ * Render an outcome into `node` (which becomes the `.mlmath-lab-check-result` root).
+ *
+ * Everything is text (`textContent`), never HTML: the result comes from the kernel.
+ */
+export function renderCheckOutcome(
+  node: HTMLElement,
+  outcome: ICheckOutcome,
+  options: IRenderOptions
+): void {
+  node.replaceChildren();
+  node.classList.add(CHECK_RESULT_CLASS);
+  for (const cls of Array.from(node.classList)) {
+    if (cls.startsWith('mlmath-lab-mod-')) {
+      node.classList.remove(cls);
+    }
+  }
+  node.classList.add(`mlmath-lab-mod-${outcome.status}`);
+  node.dataset.exerciseId = outcome.exercise;
+  node.dataset.status = outcome.status;
+  node.setAttribute('role', isTransient(outcome.status) ? 'status' : 'group');
+  node.setAttribute('aria-live', 'polite');
+
+  const result = outcome.result;
+  const header = el('div', 'mlmath-lab-check-header');
+  header.appendChild(
+    el('span', 'mlmath-lab-check-mark', MARKS[outcome.status])
+  );
+  if (result) {
+    header.appendChild(el('span', 'mlmath-lab-check-title', result.title));
+    header.appendChild(
+      el('code', 'mlmath-lab-check-exercise', result.exercise)
+    );
+  }
+  const summary = result ? result.summary : outcome.message;
+  header.appendChild(el('span', 'mlmath-lab-check-summary', summary));
+  const duration = result?.duration_ms || outcome.elapsedMs;
+  if (duration && !isTransient(outcome.status)) {
+    header.appendChild(
+      el('span', 'mlmath-lab-check-time', `(${formatDuration(duration)})`)
+    );
+  }
+  node.appendChild(header);
+
+  if (result) {
+    if (result.status === 'not_implemented') {
+      node.appendChild(
+        el(
+          'div',
+          'mlmath-lab-check-message',
+          'Replace `raise NotImplementedError()` with your solution, then check again.'
+        )
+      );
+    }
+    const failure = shownFailure(result);
+    if (failure) {
+      const block = el('div', 'mlmath-lab-check-case');
+      block.dataset.case = failure.name;
+      const name = el('div', 'mlmath-lab-check-case-name');
+      name.append('case: ', el('em', '', failure.name));
+      block.appendChild(name);
+      if (failure.message && !result.error) {
+        block.appendChild(
+          el('pre', 'mlmath-lab-check-case-message', failure.message)
+        );
+      }
+      if (failure.got || failure.expected) {
+        const table = el('table', 'mlmath-lab-check-compare');
+        for (const [label, value, cls] of [
+          ['yours', failure.got, 'mlmath-lab-check-got'],
+          ['expected', failure.expected, 'mlmath-lab-check-expected']
+        ]) {
+          const row = el('tr', cls);
+          row.appendChild(el('th', '', label));
+          const cell = el('td', '');
+          cell.appendChild(el('code', '', value));
+          row.appendChild(cell);
+          table.appendChild(row);
+        }
+        block.appendChild(table);
+      }
+      node.appendChild(block);
+    }
+    if (result.error) {
+      node.appendChild(el('pre', 'mlmath-lab-check-error', result.error));
+    }
+    if (result.hint && options.showHints && !result.passed) {
+      const hint = el('div', 'mlmath-lab-check-hint');
+      hint.append(el('strong', '', 'Hint: '), result.hint);
+      node.appendChild(hint);
+    }
+  }
+
+  const actions = options.actions ?? {};
+  const buttons: HTMLButtonElement[] = [];
+  if (outcome.status === 'timeout' && actions.interrupt) {
+    const interrupt = actions.interrupt;
+    const button = el(
+      'button',
+      'jp-Button jp-mod-styled jp-mod-warn mlmath-lab-interrupt',
+      'Interrupt the kernel'
+    );
+    button.type = 'button';
+    button.addEventListener('click', () => interrupt());
+    buttons.push(button);
+  }
+  if (outcome.status === 'no-kernel' && actions.startKernel) {
+    const start = actions.startKernel;
+    const button = el(
+      'button',
+      'jp-Button jp-mod-styled jp-mod-accept mlmath-lab-start-kernel',
+      'Start a kernel'
+    );
+    button.type = 'button';
+    button.addEventListener('click', () => start());
+    buttons.push(button);
+  }
+  if (buttons.length) {
+    const row = el('div', 'mlmath-lab-check-actions');
+    row.append(...buttons);
+    node.appendChild(row);
+  }
+}
+
+/**
+ * A widget showing one outcome (hidden while there is none).
+ */
+export class CheckResultView extends Widget {
+  constructor(options: CheckResultView.IOptions) {
+    super();
+    this.addClass(CHECK_RESULT_CLASS);
+    this._options = options;
+    this.hide();
+  }
+
+  /**
+   * The outcome shown, or null.
+   */
+  get outcome(): ICheckOutcome | null {
+    return this._outcome;
+  }
+
+  /**
+   * Show an outcome (null: hide).
+   */
+  setOutcome(outcome: ICheckOutcome | null): void {
+    this._outcome = outcome;
+    this.refresh();
+  }
+
+  /**
+   * Render again (e.g. after the settings changed).
+   */
+  refresh(): void {
+    if (!this._outcome) {
+      this.node.replaceChildren();
+      delete this.node.dataset.status;
+      this.hide();
+      return;
+    }
+    renderCheckOutcome(this.node, this._outcome, {
+      showHints: this._options.showHints(),
+      actions: this._options.actions
+    });
+    this.show();
+  }
+
+  private _outcome: ICheckOutcome | null = null;
+  private _options: CheckResultView.IOptions;
+}
+
+export namespace CheckResultView {
+  export interface IOptions {
+    /**
+     * Whether hints are shown (read at each render).
+     */
+    showHints: () => boolean;
+
+    /**
+     * The actions offered for the browser's own statuses.
+     */
+    actions?: ICheckResultActions;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Playwright configuration for the mlmath-lab UI tests, based on the default
+ * configuration of @jupyterlab/galata.
+ *
+ * The browser is the system's Chromium (Debian package `chromium`): Playwright never
+ * downloads one here (install with PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1). Set CHROMIUM_PATH
+ * to use another executable.
+ */
+const fs = require('fs');
+const path = require('path');
+
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const CI = !!process.env.CI;
+const PORT = 8888;
+
+function findChromium() {
+  const candidates = process.env.CHROMIUM_PATH
+    ? [process.env.CHROMIUM_PATH]
+    : (process.env.PATH || '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .flatMap(dir =>
+          ['chromium', 'chromium-browser'].map(name => path.join(dir, name))
+        );
+  const found = candidates.find(file => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) {
+    throw new Error(
+      'No Chromium found (looked for ' +
+        (process.env.CHROMIUM_PATH || 'chromium, chromium-browser on PATH') +
+        "): install Debian's chromium: apt-get install chromium"
+    );
+  }
+  return found;
+}
+
+module.exports = {
+  ...baseConfig,
+  // One JupyterLab server and one course notebook are shared by all tests: run them one at
+  // a time, in file order.
+  workers: 1,
+  fullyParallel: false,
+  retries: CI ? 1 : 0,
+  // A check starts a kernel that imports numpy and torch: slow on a 2-core machine.
+  timeout: 120 * 1000,
+  expect: { timeout: 30 * 1000 },
+  // The whole run is bounded, whatever hangs.
+  globalTimeout: 40 * 60 * 1000,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${PORT}`,
+    browserName: 'chromium',
+    actionTimeout: 30 * 1000,
+    navigationTimeout: 60 * 1000,
+    // Videos need Playwright's own ffmpeg, which is not installed.
+    video: 'off',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-first-failure',
+    launchOptions: {
+      executablePath: findChromium(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: {
+    // prepare_workspace.py makes a fresh student workspace, then starts jupyter lab on it.
+    command: 'jlpm start',
+    url: `http://127.0.0.1:${PORT}/lab`,
+    timeout: 180 * 1000,
+    reuseExistingServer: !CI,
+    // The server's log goes to <MLMATH_LAB_UI_DIR>/server.log (default
+    // /tmp/mlmath-lab-ui-tests/server.log); set MLMATH_LAB_UI_SERVER_LOG= (empty) to see
+    // it in the test output instead.
+    env: {
+      ...process.env,
+      MLMATH_LAB_UI_SERVER_LOG:
+        process.env.MLMATH_LAB_UI_SERVER_LOG ?? 'server.log'
+    },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    // Let jupyter shut its kernels down before the process group is killed.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10 * 1000 }
+  }
+};

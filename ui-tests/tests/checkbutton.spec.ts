@@ -1,0 +1,248 @@
+/**
+ * The inline Check button on every exercise's solution cell, its result view, and the check
+ * commands.
+ *
+ * DOM contract: see tests/utils.ts and ui-tests/README.md.
+ */
+import { expect, galata, test } from '@jupyterlab/galata';
+
+import {
+  cellIndex,
+  cellLocator,
+  checkButton,
+  checkResult,
+  codeCellState,
+  COMMANDS,
+  DOT_LOOP_SLEEPING,
+  DOT_LOOP_SOLUTION,
+  execute,
+  EXERCISES,
+  kernelId,
+  MOCK_SETTINGS,
+  openCourseNotebook,
+  openRoadmap,
+  roadmapExercise,
+  scrollToCell,
+  setCellSource,
+  setSetting,
+  SOFTMAX_WITHOUT_MAX,
+  UNMOCKED_KERNELS,
+  waitForKernelIdle
+} from './utils';
+
+test.use({ mockSettings: MOCK_SETTINGS });
+
+/** A check runs in a kernel that may still be starting and importing numpy and torch. */
+const CHECK_TIMEOUT = 60_000;
+
+test('every exercise has a Check button in its solution cell', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  for (const gradeId of EXERCISES) {
+    const solution = await cellIndex(page, `${gradeId}_solution`);
+    await scrollToCell(page, solution);
+    await expect(
+      cellLocator(page, solution).locator(
+        `button.mlmath-lab-check-button[data-exercise-id="01-linear-algebra/${gradeId}"]`
+      )
+    ).toBeVisible();
+  }
+  // Not only on the active cell: the first and the last exercise at the same time.
+  await expect(checkButton(page, 'dot_loop')).toHaveCount(1);
+  await expect(checkButton(page, 'rank_k_approx')).toHaveCount(1);
+});
+
+test.describe('in a fully windowed notebook', () => {
+  test.use({
+    mockSettings: {
+      ...MOCK_SETTINGS,
+      '@jupyterlab/notebook-extension:tracker': {
+        ...galata.DEFAULT_SETTINGS['@jupyterlab/notebook-extension:tracker'],
+        windowingMode: 'full'
+      }
+    }
+  });
+
+  test('cells scrolled into view get their Check button', async ({ page }) => {
+    await openCourseNotebook(page);
+    for (const gradeId of ['rank_k_approx', 'dot_loop', 'softmax']) {
+      const solution = await cellIndex(page, `${gradeId}_solution`);
+      await scrollToCell(page, solution);
+      await expect(
+        cellLocator(page, solution).locator('button.mlmath-lab-check-button')
+      ).toHaveAttribute('data-exercise-id', `01-linear-algebra/${gradeId}`);
+    }
+  });
+});
+
+test('Check on the dot_loop stub says "not implemented yet"', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  await checkButton(page, 'dot_loop').click();
+
+  const result = checkResult(page, 'dot_loop');
+  await expect(result).toHaveAttribute(
+    'data-status',
+    /^(not_implemented|failed)$/,
+    { timeout: CHECK_TIMEOUT }
+  );
+  await expect(result.locator('.mlmath-lab-check-summary')).toContainText(
+    'not implemented yet'
+  );
+});
+
+test('a correct solution passes, updates the roadmap and leaves the outputs alone', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  // The roadmap stays open next to the notebook, to see it change.
+  await openRoadmap(page);
+
+  // The student ran the imports cell by hand: execution count 1.
+  const imports = 1;
+  expect(await page.notebook.runCell(imports)).toBe(true);
+  const before = await codeCellState(page);
+
+  const solution = await cellIndex(page, 'dot_loop_solution');
+  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
+  await checkButton(page, 'dot_loop').click();
+
+  const result = checkResult(page, 'dot_loop');
+  await expect(result).toHaveAttribute('data-status', 'passed', {
+    timeout: CHECK_TIMEOUT
+  });
+  await expect(result.locator('.mlmath-lab-check-summary')).toBeVisible();
+  await expect(result.locator('.mlmath-lab-check-hint')).toHaveCount(0);
+  await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed'
+  );
+
+  // The check ran silently: no execution count, no output changed...
+  expect(await codeCellState(page)).toEqual(before);
+  // ...and the kernel's execution counter did not move (store_history: false).
+  await waitForKernelIdle(page);
+  expect(await page.notebook.runCell(imports)).toBe(true);
+  expect(
+    await page.evaluate(index => {
+      const panel = window.jupyterapp.shell.currentWidget as any;
+      return panel.content.model.cells.get(index).toJSON().execution_count;
+    }, imports)
+  ).toBe(2);
+});
+
+test('a known mistake shows its hint: softmax without the max subtraction', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  // np comes from the notebook's imports cell, which the student runs first.
+  expect(await page.notebook.runCell(1)).toBe(true);
+
+  const solution = await cellIndex(page, 'softmax_solution');
+  await setCellSource(page, solution, SOFTMAX_WITHOUT_MAX);
+  await checkButton(page, 'softmax').click();
+
+  const result = checkResult(page, 'softmax');
+  await expect(result).toHaveAttribute('data-status', 'failed', {
+    timeout: CHECK_TIMEOUT
+  });
+  await expect(result.locator('.mlmath-lab-check-summary')).toBeVisible();
+  expect(
+    await result.locator('.mlmath-lab-check-case').count()
+  ).toBeGreaterThan(0);
+  await expect(result.locator('.mlmath-lab-check-hint')).toContainText(
+    'overflow'
+  );
+});
+
+test('the check of the active cell and of all cells run from commands', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+
+  const solution = await cellIndex(page, 'matmul_loop_solution');
+  await page.notebook.selectCells(solution);
+  await execute(page, COMMANDS.checkActive);
+  await expect(checkResult(page, 'matmul_loop')).toHaveAttribute(
+    'data-status',
+    /^(not_implemented|failed)$/,
+    { timeout: CHECK_TIMEOUT }
+  );
+
+  await execute(page, COMMANDS.checkAll);
+  for (const gradeId of EXERCISES) {
+    await scrollToCell(page, await cellIndex(page, `${gradeId}_solution`));
+    // Every stub fails; none is left running.
+    await expect(checkResult(page, gradeId)).toHaveAttribute(
+      'data-status',
+      /^(not_implemented|failed)$/,
+      { timeout: CHECK_TIMEOUT }
+    );
+  }
+});
+
+test('a dead kernel is reported, not waited for', async ({ page }) => {
+  await openCourseNotebook(page);
+  await waitForKernelIdle(page);
+  const id = await kernelId(page);
+
+  // The kernel goes away behind the notebook's back.
+  const response = await page.request.delete(`/api/kernels/${id}`);
+  expect(response.status()).toBe(204);
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const panel = window.jupyterapp.shell.currentWidget as any;
+        const kernel = panel?.sessionContext?.session?.kernel;
+        return kernel ? `${kernel.status}/${kernel.connectionStatus}` : 'none';
+      })
+    )
+    .not.toBe('idle/connected');
+
+  await checkButton(page, 'dot_loop').click();
+  const result = checkResult(page, 'dot_loop');
+  await expect(result).toHaveAttribute('data-status', /^(dead|no-kernel)$/, {
+    timeout: CHECK_TIMEOUT
+  });
+  await expect(result.locator('.mlmath-lab-check-summary')).not.toBeEmpty();
+});
+
+test.describe('with a 2 s check timeout', () => {
+  // The interrupt request does not get through galata's kernels proxy.
+  test.use(UNMOCKED_KERNELS);
+
+  test('a check that runs too long times out and can be interrupted', async ({
+    page
+  }) => {
+    await openCourseNotebook(page);
+    // Through the settings API (PUT /lab/api/settings/mlmath-lab:plugin), as the Settings
+    // Editor would.
+    await setSetting(page, 'checkTimeoutSeconds', 2);
+    await waitForKernelIdle(page);
+
+    const solution = await cellIndex(page, 'dot_loop_solution');
+    await setCellSource(page, solution, DOT_LOOP_SLEEPING);
+    await checkButton(page, 'dot_loop').click();
+
+    const result = checkResult(page, 'dot_loop');
+    // 2 s of timeout, far less than the 30 s of sleep.
+    await expect(result).toHaveAttribute('data-status', 'timeout', {
+      timeout: 20_000
+    });
+    const interrupt = result.locator('button.mlmath-lab-interrupt');
+    await expect(interrupt).toBeVisible();
+    // The student's function is still sleeping.
+    expect(
+      await page.evaluate(() => {
+        const panel = window.jupyterapp.shell.currentWidget as any;
+        return panel.sessionContext.session?.kernel?.status;
+      })
+    ).toBe('busy');
+
+    await interrupt.click();
+    // Interrupted: the kernel is idle again long before the sleep would have ended.
+    await waitForKernelIdle(page, 10_000);
+  });
+});

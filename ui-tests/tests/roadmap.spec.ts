@@ -1,0 +1,214 @@
+/**
+ * The roadmap sidebar (widget id `mlmath-lab-roadmap`): the course's modules, assignments and
+ * exercises with their progress, learning paths and checklists.
+ *
+ * DOM contract: see tests/utils.ts and ui-tests/README.md.
+ */
+import { expect, test } from '@jupyterlab/galata';
+
+import {
+  ASSIGNMENT,
+  cellIndex,
+  checkButton,
+  checkResult,
+  DOT_LOOP_SOLUTION,
+  exerciseId,
+  exerciseProgress,
+  EXERCISES,
+  isCellInNotebookViewport,
+  isPassed,
+  MOCK_SETTINGS,
+  openCourseNotebook,
+  openRoadmap,
+  reloadLab,
+  roadmap,
+  roadmapExercise,
+  setCellSource
+} from './utils';
+
+test.use({ mockSettings: MOCK_SETTINGS });
+
+const STATUSES = /^(not-tried|failed|passed)$/;
+
+test('opens from its tab in the left area', async ({ page }) => {
+  const tab = page.sidebar.getTabLocator('mlmath-lab-roadmap' as any);
+  await expect(tab).toHaveCount(1);
+  await page.sidebar.openTab('mlmath-lab-roadmap' as any);
+  await expect(roadmap(page)).toBeVisible();
+  // It lives in the left area.
+  await expect(
+    page.locator('#jp-left-stack').locator('#mlmath-lab-roadmap')
+  ).toBeVisible();
+});
+
+test('lists the course: 9 exercises under 01-linear-algebra', async ({
+  page
+}) => {
+  await openRoadmap(page);
+  const sidebar = roadmap(page);
+
+  const module = sidebar.locator(
+    '.mlmath-lab-roadmap-module[data-module-id="linear-algebra"]'
+  );
+  await expect(module).toBeVisible();
+  await expect(module).toContainText(
+    'NumPy and linear algebra you use every day'
+  );
+
+  const assignment = sidebar.locator(
+    `.mlmath-lab-roadmap-assignment[data-assignment-id="${ASSIGNMENT}"]`
+  );
+  await expect(assignment).toBeVisible();
+  await expect(assignment).toHaveAttribute('data-status', /.+/);
+  // The assignment is in the workspace: no "not fetched" message for it.
+  await expect(assignment.locator('.mlmath-lab-not-fetched')).toHaveCount(0);
+
+  const exercises = sidebar.locator(
+    `.mlmath-lab-roadmap-exercise[data-exercise-id^="${ASSIGNMENT}/"]`
+  );
+  await expect(exercises).toHaveCount(EXERCISES.length);
+  expect(
+    await exercises.evaluateAll(rows =>
+      rows.map(row => row.getAttribute('data-exercise-id'))
+    )
+  ).toEqual(EXERCISES.map(exerciseId));
+  for (const gradeId of EXERCISES) {
+    await expect(roadmapExercise(page, gradeId)).toHaveAttribute(
+      'data-status',
+      STATUSES
+    );
+  }
+  await expect(roadmapExercise(page, 'softmax')).toContainText(
+    'Numerically stable softmax'
+  );
+
+  // Overall and per-module progress agree with the rows.
+  const passed = await sidebar
+    .locator('.mlmath-lab-roadmap-exercise[data-status="passed"]')
+    .count();
+  await expect(sidebar.locator('.mlmath-lab-roadmap-overall')).toHaveText(
+    new RegExp(`\\b${passed} / ${EXERCISES.length} exercises passed`)
+  );
+  const progress = module.locator('.mlmath-lab-progress').first();
+  await expect(progress).toHaveAttribute('data-total', `${EXERCISES.length}`);
+  await expect(progress).toHaveAttribute('data-passed', `${passed}`);
+});
+
+test('clicking an exercise opens the notebook at that exercise', async ({
+  page
+}) => {
+  await openRoadmap(page);
+  await roadmapExercise(page, 'softmax').click();
+
+  await expect(
+    page.getByRole('main').getByRole('tab', { name: /^linear_algebra\.ipynb/ })
+  ).toBeVisible();
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (window.jupyterapp.shell.currentWidget as any)?.context?.path ?? ''
+      )
+    )
+    .toBe(`${ASSIGNMENT}/linear_algebra.ipynb`);
+
+  // The softmax exercise (its solution cell or its test cell) is scrolled into view,
+  // far below the top of the notebook.
+  const solution = await cellIndex(page, 'softmax_solution');
+  const testCell = await cellIndex(page, 'softmax');
+  await expect
+    .poll(
+      async () =>
+        (await isCellInNotebookViewport(page, solution)) ||
+        (await isCellInNotebookViewport(page, testCell))
+    )
+    .toBe(true);
+  expect(await isCellInNotebookViewport(page, 0)).toBe(false);
+});
+
+test('offers the learning paths', async ({ page }) => {
+  await openRoadmap(page);
+  const select = roadmap(page).locator('select.mlmath-lab-path-select');
+  await expect(select).toBeVisible();
+  const values = await select
+    .locator('option')
+    .evaluateAll(options =>
+      options.map(option => (option as HTMLOptionElement).value)
+    );
+  expect(values).toEqual(
+    expect.arrayContaining([
+      'beginner',
+      'ml-engineer',
+      'data-scientist',
+      'researcher'
+    ])
+  );
+
+  await select.selectOption('researcher');
+  await expect(select).toHaveValue('researcher');
+  // Every path includes the linear-algebra module.
+  await expect(
+    roadmap(page).locator(
+      '.mlmath-lab-roadmap-module[data-module-id="linear-algebra"]'
+    )
+  ).toBeVisible();
+});
+
+test('a checklist tick is kept after a reload', async ({ page }) => {
+  await openRoadmap(page);
+  const items = roadmap(page).locator('input.mlmath-lab-checklist-item');
+  // At least the module's seven "minimum viable understanding" checkpoints.
+  await expect.poll(() => items.count()).toBeGreaterThanOrEqual(7);
+  const item = roadmap(page).locator(
+    'input.mlmath-lab-checklist-item[data-item-id$="stable-softmax"]'
+  );
+  await expect(item).toHaveCount(1);
+
+  const before = await item.isChecked();
+  await item.click();
+  await expect(item).toBeChecked({ checked: !before });
+
+  try {
+    await reloadLab(page);
+    await openRoadmap(page);
+    await expect(item).toBeChecked({ checked: !before });
+  } finally {
+    // Leave the progress store as it was.
+    if ((await item.isChecked()) !== before) {
+      await item.click();
+      await expect(item).toBeChecked({ checked: before });
+    }
+  }
+});
+
+test('a passed check is shown after a page reload and by the progress API', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  await openRoadmap(page);
+  const solution = await cellIndex(page, 'dot_loop_solution');
+  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
+  await checkButton(page, 'dot_loop').click();
+  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed',
+    { timeout: 60_000 }
+  );
+  await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed'
+  );
+
+  const response = await page.request.get('/mlmath-lab/progress');
+  expect(response.ok()).toBe(true);
+  expect(
+    isPassed(exerciseProgress(await response.json(), exerciseId('dot_loop')))
+  ).toBe(true);
+
+  await reloadLab(page);
+  await openRoadmap(page);
+  await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed'
+  );
+});

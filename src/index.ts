@@ -126,7 +126,9 @@ export const roadmapPlugin: JupyterFrontEndPlugin<IRoadmapModel> = {
       }
     }
 
-    void model.refresh();
+    // The roadmap is fetched once the layout is restored: its two requests (and the server's
+    // reading of the manifest and notebooks) then do not compete with JupyterLab's start-up.
+    void app.restored.then(() => model.refresh());
     void Promise.all([connectSettings(settingRegistry), app.restored]).then(
       () => {
         if (sharedSettings.current.openRoadmapOnStart) {

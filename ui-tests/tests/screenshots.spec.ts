@@ -1,0 +1,85 @@
+/**
+ * The README's screenshots, made from the real extension: the roadmap next to the course
+ * notebook, a passing check and a failing check with its hint.
+ *
+ * They are written to the test's output folder; set MLMATH_LAB_SCREENSHOT_DIR (e.g.
+ * docs/images) to refresh the README's copies.
+ */
+import path from 'path';
+
+import { expect, test } from '@jupyterlab/galata';
+
+import {
+  cellIndex,
+  checkButton,
+  checkResult,
+  DOT_LOOP_SOLUTION,
+  MOCK_SETTINGS,
+  openCourseNotebook,
+  openRoadmap,
+  roadmapExercise,
+  scrollToCell,
+  setCellSource,
+  SOFTMAX_WITHOUT_MAX
+} from './utils';
+
+test.use({
+  mockSettings: MOCK_SETTINGS,
+  viewport: { width: 1400, height: 900 }
+});
+
+const CHECK_TIMEOUT = 60_000;
+
+function target(name: string): string {
+  const dir = process.env.MLMATH_LAB_SCREENSHOT_DIR;
+  return dir ? path.resolve(dir, name) : test.info().outputPath(name);
+}
+
+test('README screenshots: roadmap, a passing check, a failing check with its hint', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  await openRoadmap(page);
+  expect(await page.notebook.runCell(1)).toBe(true); // the imports cell
+
+  await setCellSource(
+    page,
+    await cellIndex(page, 'dot_loop_solution'),
+    DOT_LOOP_SOLUTION
+  );
+  await checkButton(page, 'dot_loop').click();
+  const passed = checkResult(page, 'dot_loop');
+  await expect(passed).toHaveAttribute('data-status', 'passed', {
+    timeout: CHECK_TIMEOUT
+  });
+  await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed'
+  );
+  await page
+    .locator('#mlmath-lab-roadmap')
+    .screenshot({ path: target('roadmap.png') });
+  await passed
+    .locator('xpath=ancestor::div[contains(@class, "jp-Cell")][1]')
+    .screenshot({
+      path: target('check-passed.png')
+    });
+
+  const softmax = await cellIndex(page, 'softmax_solution');
+  await setCellSource(page, softmax, SOFTMAX_WITHOUT_MAX);
+  await scrollToCell(page, softmax);
+  await checkButton(page, 'softmax').click();
+  const failed = checkResult(page, 'softmax');
+  await expect(failed).toHaveAttribute('data-status', 'failed', {
+    timeout: CHECK_TIMEOUT
+  });
+  await expect(failed.locator('.mlmath-lab-check-hint')).toContainText(
+    'overflow'
+  );
+  await failed.scrollIntoViewIfNeeded();
+  await failed
+    .locator('xpath=ancestor::div[contains(@class, "jp-Cell")][1]')
+    .screenshot({
+      path: target('check-failed.png')
+    });
+});

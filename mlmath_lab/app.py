@@ -8,6 +8,7 @@ Configuration comes from Jupyter's config paths and from the course's own
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from traitlets import Bool, List, Unicode
 from traitlets.config import Application, Config
 
 from . import __version__
+from .autograde.grader import Autograder, SubmissionProblem
 from .course import NBGRADER_CONFIG, Course, CourseError, ManifestError, find_course_root
 from .course.release import ReleaseError, generate_release
 from .course.validate import Validator
@@ -153,6 +155,62 @@ class LabApp(CourseApp):
         os.execv(sys.executable, argv)
 
 
+class AutogradeApp(CourseApp):
+    name = "mlmath-lab-autograde"
+    description = """Autograde the submissions of an assignment (submitted/<student>/<assignment>/)
+    as `nbgrader autograde` does, into autograded/ and the gradebook, running them in parallel in
+    a pre-warmed, isolated executor. Students already autograded are skipped unless --force.
+    Argument: the assignment name."""
+    classes = [Autograder]
+    students = List(
+        Unicode(), help="Only these students (--student A --student B, or A,B). Default: all."
+    ).tag(config=True)
+    force = Bool(False, help="Grade again students who are already autograded.").tag(config=True)
+    aliases = {
+        **CourseApp.aliases,
+        "student": "AutogradeApp.students",
+        "workers": "Autograder.workers",
+    }
+    flags = {
+        "force": ({"AutogradeApp": {"force": True}}, "Grade again students already autograded."),
+    }
+
+    def start(self) -> None:
+        if len(self.extra_args) != 1:
+            self.fail("give one assignment name: mlmath-lab autograde ASSIGNMENT")
+            return
+        try:
+            course = self.course()
+        except CourseError as error:
+            self.fail(str(error))
+            return
+        config = self.load_course_config(course)
+        grader = Autograder(parent=self, config=config)
+        students = [s for value in self.students for s in value.split(",") if s]
+
+        def terminate(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            summary = grader.autograde(
+                course.root, self.extra_args[0], config, students=students or None, force=self.force
+            )
+        except SubmissionProblem as error:
+            self.fail(str(error))
+            return
+        except KeyboardInterrupt:
+            self.log.error("interrupted: run the same command again to grade the rest")
+            self.exit(130)
+            return
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        for line in summary.lines():
+            print(line)
+        if summary.failed:
+            self.exit(1)
+
+
 class MlmathLabApp(JupyterApp):
     name = "mlmath-lab"
     version = __version__
@@ -160,6 +218,7 @@ class MlmathLabApp(JupyterApp):
     subcommands = {
         "validate": (ValidateApp, ValidateApp.description.splitlines()[0]),
         "lab": (LabApp, LabApp.description.splitlines()[0]),
+        "autograde": (AutogradeApp, AutogradeApp.description.splitlines()[0]),
     }
 
     def start(self) -> None:

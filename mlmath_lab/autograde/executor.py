@@ -1,0 +1,355 @@
+"""Run notebooks in forked children of a pre-warmed zygote, in place of a fresh kernel each.
+
+A kernel costs 4-5 s to start and import torch; a fork of a process that already imported it
+costs milliseconds. The zygote (``zygote.py``) is a fresh interpreter, not a fork of the
+caller, because the caller holds sqlite connections (the gradebook) and threads, which a fork
+would copy in an undefined state. See ``zygote.py`` for the protocol.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from .limits import Limits
+from .zygote import FrameTooLarge, recv_frame, send_frame
+
+DEFAULT_PRELOAD = (
+    "numpy",
+    "torch",
+    "matplotlib",
+    "mlmath_lab.checks",
+    "mlmath_lab.checks.course.linear_algebra",
+)
+SANDBOX_ENTRY = "mlmath_lab.autograde.sandbox:enter_sandbox"
+
+# A cell that ignores SIGALRM (stuck in C code) is killed this long after its timeout.
+HARD_STOP_GRACE_S = 5.0
+# Time for a forked child to say hello and enter the sandbox.
+SETUP_TIMEOUT_S = 30.0
+# How long to wait for the zygote to report why a dead child died.
+EXIT_STATUS_WAIT_S = 2.0
+
+# What ipykernel reports in the notebook's metadata; nbclient copies it there.
+LANGUAGE_INFO = {
+    "name": "python",
+    "version": ".".join(map(str, sys.version_info[:3])),
+    "mimetype": "text/x-python",
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "pygments_lexer": "ipython3",
+    "nbconvert_exporter": "python",
+    "file_extension": ".py",
+}
+
+
+@dataclass
+class ExecutionResult:
+    notebook: NotebookNode  # the notebook run, its code cells with outputs and execution counts
+    problem: str | None  # None, or what went wrong, in words an instructor understands
+    duration_s: float
+
+
+class _Stopped(Exception):
+    """The run cannot go on; the message is the result's ``problem``."""
+
+
+class PrewarmedExecutor:
+    """Runs notebooks as a kernel would, each in its own forked child of one warm zygote.
+
+    ``run`` is thread-safe: each call has its own connection and child.
+    """
+
+    def __init__(
+        self,
+        limits: Limits,
+        preload: Sequence[str] = DEFAULT_PRELOAD,
+        *,
+        sandbox: str = SANDBOX_ENTRY,
+        start_timeout: float = 180.0,
+    ) -> None:
+        self.limits = limits
+        self.preload = tuple(preload)
+        self.sandbox = sandbox  # "module:function" called in the child before student code
+        self.start_timeout = start_timeout
+        # Output is JSON in the frame: escaping can grow text up to 6 bytes a character.
+        self.max_frame_bytes = 8 * limits.max_output_bytes + (1 << 20)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._dir: Path | None = None
+        self._socket_path = ""
+        self._lock = threading.Lock()
+        self._exited = threading.Condition(self._lock)
+        self._exit_status: dict[int, int] = {}
+        self._live: set[int] = set()
+        self._reader: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._proc is not None:
+            raise RuntimeError("the executor is already started")
+        self._dir = Path(tempfile.mkdtemp(prefix="mlmath-lab-zygote-"))  # mode 0700
+        self._socket_path = str(self._dir / "zygote.sock")
+        config = {"socket": self._socket_path, "preload": self.preload, "sandbox": self.sandbox}
+        with open(self._dir / "zygote.log", "wb") as log:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "mlmath_lab.autograde.zygote", json.dumps(config)],
+                stdin=subprocess.PIPE,  # its EOF tells the zygote we are gone
+                stdout=subprocess.PIPE,  # "ready", then "exit PID STATUS" lines
+                stderr=log,
+                cwd=self._dir,
+                # Its own session: a Ctrl-C in the terminal reaches us, and we clean up.
+                start_new_session=True,
+            )
+        assert self._proc.stdout is not None
+        line = self._readline(self._proc.stdout, time.monotonic() + self.start_timeout)
+        if line != "ready":
+            log_text = (self._dir / "zygote.log").read_text(errors="replace")[-4000:]
+            self.close()
+            raise RuntimeError(
+                f"the autograde executor could not start (preloading {', '.join(self.preload)} "
+                f"and the sandbox {self.sandbox}):\n{log_text}"
+            )
+        self._reader = threading.Thread(
+            target=self._read_reports, name="zygote-reports", daemon=True
+        )
+        self._reader.start()
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            with self._lock:
+                live = set(self._live)
+            for pid in live:  # running submissions end now, not when the zygote gets to them
+                self._kill(pid)
+            if proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()  # the zygote kills its children and exits
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+            self._reader = None
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def __enter__(self) -> PrewarmedExecutor:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- running --------------------------------------------------------------------------
+
+    def run(self, nb: NotebookNode, workdir: Path) -> ExecutionResult:
+        """Run the code cells of ``nb`` (in place) in a new child working in ``workdir``."""
+        if self._proc is None:
+            raise RuntimeError("start() the executor first")
+        started = time.monotonic()
+        deadline = started + self.limits.notebook_timeout
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+        nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+        problem: str | None = None
+        pid: int | None = None
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(self._socket_path)
+            pid = self._hello(sock, started + SETUP_TIMEOUT_S)
+            self._setup(sock, pid, Path(workdir), started + SETUP_TIMEOUT_S)
+            for index, cell in enumerate(nb.cells):
+                # nbclient runs code cells that are not blank, and only those.
+                if cell.cell_type == "code" and cell.source.strip():
+                    self._run_cell(sock, pid, index, cell, deadline)
+        except _Stopped as stop:
+            problem = str(stop)
+        except OSError as exc:
+            problem = f"the grader lost its connection to the notebook's process: {exc}"
+        finally:
+            sock.close()  # the child exits on EOF
+            if pid is not None:
+                self._finish(pid)
+        return ExecutionResult(nb, problem, time.monotonic() - started)
+
+    def _hello(self, sock: socket.socket, deadline: float) -> int:
+        hello = self._receive(sock, None, deadline, "starting")
+        pid = int(hello["pid"])
+        with self._lock:
+            self._live.add(pid)
+        return pid
+
+    def _setup(self, sock: socket.socket, pid: int, workdir: Path, deadline: float) -> None:
+        limits = dataclasses.asdict(self.limits)
+        limits["hidden_paths"] = [str(p) for p in self.limits.hidden_paths]
+        send_frame(sock, {"setup": {"limits": limits, "workdir": str(workdir)}})
+        reply = self._receive(sock, pid, deadline, "preparing its isolated process")
+        if "error" in reply:
+            last = reply["error"].strip().splitlines()[-1:]
+            raise _Stopped(
+                f"the grader could not isolate the notebook's process ({' '.join(last)}); "
+                "no cell was run"
+            )
+
+    def _run_cell(
+        self, sock: socket.socket, pid: int, index: int, cell: NotebookNode, deadline: float
+    ) -> None:
+        where = _cell_name(index, cell)
+        now = time.monotonic()
+        if now >= deadline:
+            raise _Stopped(self._notebook_timeout(where))
+        send_frame(sock, {"source": cell.source})
+        hard_stop = min(now + self.limits.cell_timeout + HARD_STOP_GRACE_S, deadline)
+        try:
+            reply = self._receive(sock, pid, hard_stop, where)
+        except TimeoutError:
+            self._kill(pid)
+            if hard_stop >= deadline:
+                raise _Stopped(self._notebook_timeout(where)) from None
+            raise _Stopped(
+                f"{where} ran longer than {self.limits.cell_timeout:g} s and did not stop when "
+                "interrupted, so its process was killed; later cells were not run"
+            ) from None
+        cell.outputs = [nbformat.from_dict(output) for output in reply["outputs"]]
+        cell.execution_count = reply["execution_count"]
+
+    def _notebook_timeout(self, where: str) -> str:
+        return (
+            f"the notebook ran longer than {self.limits.notebook_timeout:g} s and was stopped "
+            f"(in {where})"
+        )
+
+    def _receive(self, sock: socket.socket, pid: int | None, deadline: float, where: str) -> Any:
+        sock.settimeout(max(deadline - time.monotonic(), 0.001))
+        try:  # TimeoutError (the socket's timeout) goes to the caller
+            message = recv_frame(sock, self.max_frame_bytes)
+        except FrameTooLarge as exc:
+            if pid is not None:
+                self._kill(pid)
+            raise _Stopped(
+                f"output too large: {where} produced a {exc.args[0]}-byte message "
+                f"(the limit is {self.max_frame_bytes}); its process was killed"
+            ) from None
+        if message is None:
+            raise _Stopped(self._death(pid, where))
+        return message
+
+    def _death(self, pid: int | None, where: str) -> str:
+        """Why the child closed the connection, from the exit status the zygote reported."""
+        status = self._wait_exit(pid) if pid is not None else None
+        if status is None:
+            return f"the notebook's process ended unexpectedly in {where}"
+        if os.WIFEXITED(status):
+            code = os.WEXITSTATUS(status)
+            return (
+                f"the student's code ended the process (os._exit({code}) or similar) in {where}; "
+                "later cells were not run"
+            )
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            if sig == signal.SIGKILL:
+                return (
+                    f"killed in {where}: most likely it used more than "
+                    f"{self.limits.memory_mb} MB of memory; later cells were not run"
+                )
+            if sig == signal.SIGXFSZ:
+                return (
+                    f"killed in {where}: it wrote a file larger than {self.limits.max_file_mb} MB"
+                )
+            if sig == signal.SIGXCPU:
+                return f"killed in {where}: it used too much CPU time"
+            return (
+                f"the process crashed in {where} ({signal.Signals(sig).name}: "
+                f"{signal.strsignal(sig)}); later cells were not run"
+            )
+        return f"the notebook's process ended unexpectedly in {where}"
+
+    # -- children -------------------------------------------------------------------------
+
+    def _wait_exit(self, pid: int) -> int | None:
+        with self._exited:
+            self._exited.wait_for(lambda: pid in self._exit_status, timeout=EXIT_STATUS_WAIT_S)
+            return self._exit_status.get(pid)
+
+    def _kill(self, pid: int) -> None:
+        with self._lock:
+            if pid in self._exit_status:  # reaped: the pid may already belong to another
+                return
+        for kill in (os.killpg, os.kill):  # the child leads its own process group
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(pid, signal.SIGKILL)
+
+    def _finish(self, pid: int) -> None:
+        """Forget a child; kill what the student's code started and left behind."""
+        with self._lock:
+            self._live.discard(pid)
+            self._exit_status.pop(pid, None)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+    def _read_reports(self) -> None:
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            return
+        for raw in proc.stdout:
+            parts = raw.decode(errors="replace").split()
+            if len(parts) == 3 and parts[0] == "exit":
+                pid = int(parts[1])
+                with self._exited:
+                    # Only children of a run in progress: a stale status would stop _kill
+                    # from killing a later child that happens to get the same pid.
+                    if pid in self._live:
+                        self._exit_status[pid] = int(parts[2])
+                        self._exited.notify_all()
+
+    @staticmethod
+    def _readline(stream: Any, deadline: float) -> str:
+        """One line from the zygote, or "" if it died or said nothing before ``deadline``."""
+        data = b""
+        fd = stream.fileno()
+        while not data.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                return ""
+            chunk = os.read(fd, 1)  # byte by byte: what follows belongs to the reader thread
+            if not chunk:
+                return ""
+            data += chunk
+        return data.decode(errors="replace").strip()
+
+
+def _cell_name(index: int, cell: NotebookNode) -> str:
+    name = f"cell {index + 1}"
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"{name} ({grade_id})" if grade_id else name

@@ -1,0 +1,730 @@
+"""nbgrader's ``Autograde`` with its ``Execute`` step fed by a pre-warmed, parallel executor.
+
+Two passes over the submissions of one assignment:
+
+1. For each student, nbgrader's own sanitize preprocessors (``ClearOutput``,
+   ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``)
+   turn the submitted notebook into exactly the notebook that ``Execute`` would receive. It
+   is submitted to a pool of ``workers`` threads that run it with the executor, in a working
+   copy outside the course root (the submission's other files, then the source's files, as
+   nbgrader lays out ``autograded/``).
+2. As each student's notebooks come back, nbgrader's ``Autograde`` runs for that student,
+   unchanged but for one preprocessor: ``PrewarmedExecute`` takes the outputs and execution
+   counts from pass 1 instead of starting a kernel. It checks that the notebook it receives is
+   the one that was executed (a hash of the cells' types and sources) and runs it then and
+   there if not. Everything else, gradebook writes included, is nbgrader's code, one student at
+   a time in the main thread.
+
+A student is graded all or nothing: nbgrader writes into a staging folder, which replaces
+``autograded/<student>/<assignment>`` only once the gradebook holds every score. When grading
+fails (or is interrupted), the student's gradebook rows are put back as they were and no
+autograded folder is left, so the next run grades that student again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import glob
+import hashlib
+import json
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+import nbformat
+from nbformat import NotebookNode
+from traitlets import Float, Integer, default
+from traitlets.config import Config, LoggingConfigurable
+
+from .limits import Limits
+
+STAGING_STEP = ".mlmath-lab-autograde-staging"
+"""nbgrader writes here (a folder of the course root, so the final rename stays on one
+filesystem); a student's folder moves to ``autograded/`` once it is complete."""
+
+
+class ExecutionResultLike(Protocol):
+    notebook: NotebookNode
+    problem: str | None
+    duration_s: float
+
+
+class NotebookExecutor(Protocol):
+    """What the grader needs from ``executor.PrewarmedExecutor`` (thread-safe ``run``)."""
+
+    def run(self, nb: NotebookNode, workdir: Path) -> ExecutionResultLike: ...
+
+
+ExecutorFactory = Callable[[Limits], contextlib.AbstractContextManager[NotebookExecutor]]
+
+
+class SubmissionProblem(RuntimeError):
+    """A submission could not be executed (the executor's ``problem``)."""
+
+
+def notebook_digest(nb: NotebookNode) -> str:
+    """What must be equal for an execution to stand for a notebook: its cells' types and sources."""
+    cells = [(cell.get("cell_type"), cell.get("source", "")) for cell in nb.get("cells", [])]
+    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode()).hexdigest()
+
+
+def copy_outputs(target: NotebookNode, executed: NotebookNode) -> None:
+    """Give ``target`` the outputs and execution counts of ``executed`` (same cells)."""
+    for cell, done in zip(target.cells, executed.cells, strict=True):
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = copy.deepcopy(done.get("outputs", []))
+        cell.execution_count = done.get("execution_count")
+    # nbclient records the kernel's language_info, as nbgrader's Execute does.
+    language_info = executed.get("metadata", {}).get("language_info")
+    if language_info:
+        target.metadata["language_info"] = copy.deepcopy(language_info)
+
+
+@dataclass
+class Execution:
+    """Pass 1's result for one notebook of one student."""
+
+    nb: NotebookNode  # sanitized: what nbgrader's Execute would receive
+    digest: str
+    result: ExecutionResultLike | None = None
+    error: str | None = None  # the executor itself raised
+
+
+@dataclass
+class Submission:
+    """One student's submission and, once pass 1 is done, its executions by notebook id."""
+
+    student: str
+    folder: Path
+    notebooks: list[Path]  # submitted notebooks the gradebook knows, sorted (nbgrader's order)
+    executions: dict[str, Execution] = field(default_factory=dict)
+    problem: str | None = None  # set in pass 1 when the submission cannot be graded
+
+
+@dataclass
+class Summary:
+    assignment: str
+    graded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # every graded submission
+    max_score: float = 0.0
+    wall_s: float = 0.0
+    interrupted: bool = False
+
+    def lines(self) -> list[str]:
+        out = [
+            f"autograde {self.assignment}: {len(self.graded)} graded, "
+            f"{len(self.skipped)} skipped (already graded), {len(self.failed)} failed "
+            f"in {self.wall_s:.1f} s" + (" (interrupted)" if self.interrupted else "")
+        ]
+        for student, reason in sorted(self.failed.items()):
+            out.append(f"  FAILED {student}: {reason}")
+        if self.scores:
+            values = sorted(self.scores.values())
+            out.append(
+                f"  total scores ({len(values)} submissions, out of {self.max_score:g}): "
+                f"min {values[0]:g}, median {statistics.median(values):g}, max {values[-1]:g}"
+            )
+        return out
+
+
+class Progress:
+    """A progress bar with an ETA on a terminal; one plain line per student otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None):
+        self.total = total
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.started = time.monotonic()
+
+    def _bar(self) -> str:
+        width = 30
+        filled = int(width * self.done / self.total) if self.total else width
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
+        eta_text = f"{eta:5.0f} s" if self.done else "    ? s"
+        return f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} ETA {eta_text}"
+
+    def message(self, text: str) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[K" + text + "\n" + self._bar())
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def advance(self, text: str, *, important: bool = False) -> None:
+        self.done += 1
+        if self.tty:
+            if important:
+                self.message(text)
+            self.stream.write(self._bar())
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {text}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _Collect(logging.Handler):
+    """nbgrader's warnings and errors for one student (the reason when grading fails)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def reason(self) -> str | None:
+        errors = [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
+        for message in errors:
+            if message.startswith("Traceback"):
+                return message.strip().splitlines()[-1]
+        return errors[0] if errors else None
+
+
+def _prewarmed_execute_class() -> type:
+    from nbgrader.preprocessors import Execute
+
+    class PrewarmedExecute(Execute):  # type: ignore[misc, valid-type]
+        """nbgrader's ``Execute`` (same config section, so ``c.Execute.enabled`` still applies)
+        with outputs taken from the pre-warmed executor instead of a fresh kernel."""
+
+        def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+            owner = self.parent
+            while owner is not None and not isinstance(owner, _ConverterMixin):
+                owner = owner.parent
+            if owner is None:
+                raise RuntimeError("PrewarmedExecute runs only inside mlmath-lab's Autograde")
+            owner.fill_outputs(nb, resources)
+            return nb, resources
+
+    return PrewarmedExecute
+
+
+class _ConverterMixin:
+    """Marker for the converter that ``PrewarmedExecute`` asks for outputs."""
+
+    def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
+        raise NotImplementedError
+
+
+def _converter_class() -> type:
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    prewarmed_execute = _prewarmed_execute_class()
+
+    class PrewarmedAutograde(_ConverterMixin, Autograde):  # type: ignore[misc, valid-type]
+        """nbgrader's ``Autograde`` with ``Execute`` swapped for ``PrewarmedExecute``."""
+
+        submission: Submission | None = None
+        rerun: Callable[[NotebookNode, Path], ExecutionResultLike] | None = None
+        failure: str | None = None
+
+        def _init_preprocessors(self) -> None:
+            if self._sanitizing:
+                super()._init_preprocessors()
+                return
+            self.exporter._preprocessors = []
+            for pp in self.autograde_preprocessors:
+                if isinstance(pp, str):
+                    from traitlets.utils.importstring import import_item
+
+                    pp = import_item(pp)
+                if isinstance(pp, type) and issubclass(pp, Execute):
+                    pp = prewarmed_execute
+                self.exporter.register_preprocessor(pp)
+
+        def sanitize(self, notebook_filename: str) -> NotebookNode:
+            """nbgrader's sanitize step for one submitted notebook, without writing it: the
+            notebook as ``Execute`` receives it (after nbgrader's write and read back)."""
+            self._sanitizing = True
+            self._init_preprocessors()
+            resources = self.init_single_notebook_resources(notebook_filename)
+            output, _ = self.exporter.from_filename(notebook_filename, resources=resources)
+            return nbformat.reads(output, as_version=nbformat.NO_CONVERT)
+
+        def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
+            notebook_id = resources["nbgrader"]["notebook"]
+            submission = self.submission
+            execution = submission.executions.get(notebook_id) if submission else None
+            result: ExecutionResultLike | None = None
+            if execution is not None and execution.error is not None:
+                self.failure = f"{notebook_id}.ipynb: {execution.error}"
+                raise SubmissionProblem(self.failure)
+            if execution is not None and execution.digest == notebook_digest(nb):
+                result = execution.result
+            else:
+                # Not what pass 1 executed: run this notebook now, as nbgrader would.
+                self.log.warning(
+                    "%s.ipynb differs from the notebook executed in parallel: running it again",
+                    notebook_id,
+                )
+                assert self.rerun is not None
+                workdir = Path(tempfile.mkdtemp(prefix="mlmath-lab-autograde-"))
+                try:
+                    shutil.copytree(resources["metadata"]["path"], workdir, dirs_exist_ok=True)
+                    result = self.rerun(copy.deepcopy(nb), workdir)
+                finally:
+                    shutil.rmtree(workdir, ignore_errors=True)
+            assert result is not None
+            if result.problem:
+                self.failure = f"{notebook_id}.ipynb: {result.problem}"
+                raise SubmissionProblem(self.failure)
+            copy_outputs(nb, result.notebook)
+
+    return PrewarmedAutograde
+
+
+def _default_executor_factory(
+    limits: Limits,
+) -> contextlib.AbstractContextManager[NotebookExecutor]:
+    from .executor import PrewarmedExecutor
+
+    return PrewarmedExecutor(limits)  # type: ignore[return-value]
+
+
+def _copy_tree(
+    source: Path, dest: Path, ignore: list[str], exclude: set[Path] | None = None
+) -> None:
+    """Copy the non-notebook files of ``source`` into ``dest`` (nbgrader's find_all_files)."""
+    from nbgrader.utils import find_all_files
+
+    for filename in find_all_files(str(source), [*ignore, "*.ipynb"]):
+        path = Path(filename)
+        if exclude and path in exclude:
+            continue
+        target = dest / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        shutil.copy(path, target)
+
+
+def _snapshot(gb: Any, assignment: str, student: str) -> dict[str, Any] | None:
+    """The student's autograde results in the gradebook, to put back if grading fails."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return None
+    grades = {}
+    comments = {}
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            grades[(notebook.name, grade.name)] = (grade.auto_score, grade.needs_manual_grade)
+        for comment in notebook.comments:
+            comments[(notebook.name, comment.name)] = comment.auto_comment
+    return {"grades": grades, "comments": comments, "timestamp": submission.timestamp}
+
+
+def _restore(gb: Any, assignment: str, student: str, snapshot: dict[str, Any] | None) -> None:
+    from nbgrader.api import MissingEntry
+
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return
+    if snapshot is None:
+        gb.remove_submission(assignment, student)
+        return
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            before = snapshot["grades"].get((notebook.name, grade.name))
+            if before is not None:
+                grade.auto_score, grade.needs_manual_grade = before
+        for comment in notebook.comments:
+            if (notebook.name, comment.name) in snapshot["comments"]:
+                comment.auto_comment = snapshot["comments"][(notebook.name, comment.name)]
+    submission.timestamp = snapshot["timestamp"]
+    gb.db.commit()
+
+
+class Autograder(LoggingConfigurable):
+    """``mlmath-lab autograde``: how submissions are run (``c.Autograder.*``)."""
+
+    _progress: Progress
+
+    workers = Integer(
+        help="Submissions run at once (threads feeding the pre-warmed executor). "
+        "Default: the number of CPUs."
+    ).tag(config=True)
+    cell_timeout = Float(
+        30.0, help="Seconds one cell may run (as nbgrader's Execute.timeout)."
+    ).tag(config=True)
+    notebook_timeout = Float(
+        600.0, help="Seconds one whole notebook may run: past it, the submission fails."
+    ).tag(config=True)
+    memory_mb = Integer(2048, help="Memory (MB) a submission's code may add.").tag(config=True)
+    max_processes = Integer(8, help="Processes a submission's code may start.").tag(config=True)
+    max_file_mb = Integer(100, help="Largest file (MB) a submission's code may write.").tag(
+        config=True
+    )
+    max_output_bytes = Integer(
+        1_000_000, help="Output kept per cell; the rest is cut with a notice."
+    ).tag(config=True)
+
+    @default("workers")
+    def _workers_default(self) -> int:
+        return os.cpu_count() or 1
+
+    def limits(self, hidden_paths: tuple[Path, ...] = ()) -> Limits:
+        return Limits(
+            cell_timeout=self.cell_timeout,
+            notebook_timeout=self.notebook_timeout,
+            memory_mb=self.memory_mb,
+            max_processes=self.max_processes,
+            max_file_mb=self.max_file_mb,
+            max_output_bytes=self.max_output_bytes,
+            hidden_paths=hidden_paths,
+        )
+
+    # ------------------------------------------------------------------ the run
+
+    def autograde(
+        self,
+        root: Path,
+        assignment: str,
+        config: Config,
+        *,
+        students: list[str] | None = None,
+        force: bool = False,
+        executor_factory: ExecutorFactory | None = None,
+        progress_stream: TextIO | None = None,
+    ) -> Summary:
+        """Grade ``assignment``'s submissions in the course ``root`` (nbgrader's layout and
+        gradebook, configured by ``config``). Raises ``KeyboardInterrupt`` after cleaning up."""
+        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.coursedir import CourseDirectory
+
+        from ..course.release import ensure_alembic_on_path
+
+        ensure_alembic_on_path()
+        started = time.monotonic()
+        root = root.resolve()
+        cfg = Config(config)
+        cfg.CourseDirectory.root = str(root)
+        coursedir = CourseDirectory(config=cfg)
+        coursedir.assignment_id = assignment
+        summary = Summary(assignment)
+
+        converter_class = _converter_class()
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            try:
+                known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
+            except MissingEntry:
+                raise SubmissionProblem(
+                    f"no assignment {assignment!r} in the gradebook {coursedir.db_url}: "
+                    f"run `nbgrader generate_assignment {assignment}` first"
+                ) from None
+        submissions, summary.skipped = self._find_submissions(
+            coursedir, assignment, known, students, force
+        )
+        for student in summary.skipped:
+            self.log.info("%s: already autograded (use --force to grade again)", student)
+
+        # Pass 1's converter: sanitize only (reads the gradebook, writes nothing).
+        sanitizer = converter_class(coursedir=coursedir, parent=self, config=cfg)
+        sanitizer.log = self._nbgrader_logger()  # pass 2 reports nbgrader's warnings
+        from nbconvert.writers import FilesWriter
+
+        sanitizer.writer = FilesWriter(parent=sanitizer, config=sanitizer.config)
+        sanitizer.exporter = sanitizer.exporter_class(parent=sanitizer, config=sanitizer.config)
+
+        factory = executor_factory or _default_executor_factory
+        hidden = tuple(
+            p
+            for p in (
+                root / "source",
+                root / "submitted",
+                root / coursedir.autograded_directory,
+                root / "feedback",
+                root / STAGING_STEP,
+                Path(coursedir.db_url.removeprefix("sqlite:///")),
+            )
+            if p.exists()
+        )
+        limits = self.limits(hidden)
+        workdirs: list[Path] = []
+        staging_root = root / STAGING_STEP
+        shutil.rmtree(staging_root, ignore_errors=True)  # an earlier run that was killed
+        progress = Progress(len(submissions), progress_stream)
+        self._progress = progress
+        pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="autograde")
+        try:
+            with _autograde_env(), factory(limits) as executor:
+                pending: dict[Future[None], Submission] = {}
+                for sub in submissions:
+                    # its own folder in the system's temp dir, which the sandbox can reach
+                    workdir = Path(tempfile.mkdtemp(prefix="mlmath-lab-autograde-"))
+                    workdirs.append(workdir)
+                    self._prepare(sub, sanitizer, coursedir, assignment, workdir)
+                    if sub.problem is not None:
+                        summary.failed[sub.student] = sub.problem
+                        progress.advance(f"FAILED {sub.student}: {sub.problem}", important=True)
+                        continue
+                    future = pool.submit(self._execute, executor, sub, workdir)
+                    pending[future] = sub
+                # Pass 2, in the main thread, as each student's executions come back.
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in sorted(done, key=lambda f: pending[f].student):
+                        sub = pending.pop(future)
+                        reason = self._grade_student(
+                            converter_class, coursedir, cfg, assignment, sub, executor
+                        )
+                        if reason is None:
+                            summary.graded.append(sub.student)
+                            progress.advance(f"graded {sub.student}")
+                        else:
+                            summary.failed[sub.student] = reason
+                            progress.advance(f"FAILED {sub.student}: {reason}", important=True)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            progress.close()
+            for workdir in workdirs:
+                shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(staging_root, ignore_errors=True)
+            summary.wall_s = time.monotonic() - started
+            self._scores(coursedir, assignment, summary)
+        return summary
+
+    def _find_submissions(
+        self,
+        coursedir: Any,
+        assignment: str,
+        known: set[str],
+        students: list[str] | None,
+        force: bool,
+    ) -> tuple[list[Submission], list[str]]:
+        from nbgrader.api import Gradebook
+
+        pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
+        folders = sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_dir())
+        submitted_root = Path(coursedir.format_path(coursedir.submitted_directory, ".", "."))
+        by_student = {f.relative_to(submitted_root).parts[0]: f for f in folders}
+        if students:
+            missing = [s for s in students if s not in by_student]
+            for student in missing:
+                self.log.warning("no submission of %s for student %s", assignment, student)
+            by_student = {s: by_student[s] for s in students if s in by_student}
+        excluded = set(filter(None, coursedir.student_id_exclude.split(",")))
+
+        result: list[Submission] = []
+        skipped: list[str] = []
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            for student, folder in sorted(by_student.items()):
+                if student in excluded:
+                    continue
+                notebooks = sorted(
+                    p for p in folder.glob(f"{coursedir.notebook_id}.ipynb") if p.stem in known
+                )
+                if not force and self._already_graded(gb, coursedir, assignment, student):
+                    skipped.append(student)
+                    continue
+                sub = Submission(student, folder, notebooks)
+                if not notebooks:
+                    sub.problem = f"{folder}: no notebook of {assignment} was submitted"
+                result.append(sub)
+        return result, skipped
+
+    @staticmethod
+    def _already_graded(gb: Any, coursedir: Any, assignment: str, student: str) -> bool:
+        """nbgrader's rule (an autograded folder, not older than the submission) and a
+        submission in the gradebook."""
+        from nbgrader.api import MissingEntry
+
+        dest = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+        if not os.path.isdir(dest):
+            return False
+        try:
+            gb.find_submission(assignment, student)
+        except MissingEntry:
+            return False
+        src = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+        new, old = coursedir.get_existing_timestamp(src), coursedir.get_existing_timestamp(dest)
+        return not (new is not None and old is not None and new > old)
+
+    def _prepare(
+        self, sub: Submission, sanitizer: Any, coursedir: Any, assignment: str, workdir: Path
+    ) -> None:
+        """Pass 1 for one student: sanitize each notebook and lay out its working copy."""
+        try:
+            _copy_tree(sub.folder, workdir, list(coursedir.ignore))
+            source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+            exclude = {source / x for x in sanitizer.exclude_overwriting.get(assignment, [])}
+            _copy_tree(source, workdir, list(coursedir.ignore), exclude)
+        except OSError as error:
+            sub.problem = f"cannot copy the submission's files: {error}"
+            return
+        for path in sub.notebooks:
+            try:
+                nb = sanitizer.sanitize(str(path))
+            except Exception as error:
+                sub.problem = f"{os.path.relpath(path, coursedir.root)}: {_describe(error)}"
+                return
+            # the notebook as nbgrader's autograded/ folder holds it while it runs
+            nbformat.write(nb, str(workdir / path.name))
+            sub.executions[path.stem] = Execution(nb, notebook_digest(nb))
+
+    @staticmethod
+    def _execute(executor: NotebookExecutor, sub: Submission, workdir: Path) -> None:
+        """In a worker thread: the student's notebooks in order, in one working copy (as
+        nbgrader runs them in autograded/<student>/<assignment>)."""
+        try:
+            for execution in sub.executions.values():
+                try:
+                    execution.result = executor.run(copy.deepcopy(execution.nb), workdir)
+                except Exception as error:
+                    execution.error = f"the executor failed: {_describe(error)}"
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _grade_student(
+        self,
+        converter_class: type,
+        coursedir: Any,
+        cfg: Config,
+        assignment: str,
+        sub: Submission,
+        executor: NotebookExecutor,
+    ) -> str | None:
+        """Pass 2: nbgrader's Autograde for one student; None when graded, else the reason."""
+        from glob import escape
+
+        from nbgrader.api import Gradebook
+        from nbgrader.converters import NbGraderException
+        from nbgrader.coursedir import CourseDirectory
+
+        student_cfg = Config(cfg)
+        student_cfg.CourseDirectory.autograded_directory = STAGING_STEP
+        student_dir = CourseDirectory(config=student_cfg)
+        student_dir.assignment_id = assignment
+        student_dir.student_id = escape(sub.student)
+        staged = Path(student_dir.format_path(STAGING_STEP, sub.student, assignment))
+        final = Path(coursedir.format_path(coursedir.autograded_directory, sub.student, assignment))
+        shutil.rmtree(staged, ignore_errors=True)
+
+        logger = self._nbgrader_logger()
+        collected = _Collect()
+        logger.addHandler(collected)
+        converter = converter_class(coursedir=student_dir, parent=self, config=student_cfg)
+        converter.log = logger
+        converter.submission = sub
+        converter.rerun = executor.run
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            before = _snapshot(gb, assignment, sub.student)
+        reason: str | None = None
+        try:
+            converter.start()
+            if not (staged / f"{sub.notebooks[0].stem}.ipynb").is_file():
+                reason = collected.reason() or "nbgrader wrote no autograded notebook"
+        except NbGraderException:
+            reason = converter.failure or collected.reason() or "nbgrader failed"
+        except KeyboardInterrupt:
+            self._undo(coursedir, assignment, sub.student, before, staged, final)
+            raise
+        except Exception as error:
+            reason = f"{_describe(error)}"
+        finally:
+            logger.removeHandler(collected)
+        for record in collected.records:
+            if record.levelno < logging.ERROR:
+                # e.g. "Attribute 'checksum' for cell softmax has changed!" for every test cell
+                # with hidden tests: nbgrader's routine, shown with --log-level=DEBUG
+                self.log.debug("%s: nbgrader: %s", sub.student, record.getMessage())
+        if reason is not None:
+            self._undo(coursedir, assignment, sub.student, before, staged, final)
+            return reason
+        # Complete: the gradebook has every score; now the autograded folder takes its place.
+        final.parent.mkdir(parents=True, exist_ok=True)
+        old = final.with_name(final.name + f".old-{os.getpid()}")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staged, final)
+        shutil.rmtree(old, ignore_errors=True)
+        return None
+
+    def _nbgrader_logger(self) -> logging.Logger:
+        """nbgrader's messages: collected per student (the reason when grading fails)."""
+        logger = logging.getLogger(f"{__name__}.nbgrader")
+        logger.setLevel(logging.DEBUG if self.log.isEnabledFor(logging.DEBUG) else logging.WARNING)
+        logger.propagate = False
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())  # not Python's last-resort stderr handler
+        return logger
+
+    def _undo(
+        self,
+        coursedir: Any,
+        assignment: str,
+        student: str,
+        before: dict[str, Any] | None,
+        staged: Path,
+        final: Path,
+    ) -> None:
+        from nbgrader.api import Gradebook
+
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            _restore(gb, assignment, student, before)
+
+    def _scores(self, coursedir: Any, assignment: str, summary: Summary) -> None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with contextlib.suppress(Exception), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            try:
+                summary.max_score = float(gb.find_assignment(assignment).max_score)
+            except MissingEntry:
+                return
+            for submission in gb.assignment_submissions(assignment):
+                student = submission.student.id
+                dest = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+                if os.path.isdir(dest):
+                    summary.scores[student] = float(submission.score)
+
+
+@contextlib.contextmanager
+def _autograde_env() -> Iterator[None]:
+    """``NBGRADER_EXECUTION=autograde`` for the executor's processes, as nbgrader sets it for
+    its kernels (nbgrader's own ``setenv`` cannot nest: it deletes the variable on exit)."""
+    before = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = before
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, nbformat.reader.NotJSONError):
+        return "not a valid notebook (invalid JSON)"
+    text = str(error).strip().splitlines()
+    first = text[0] if text else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__

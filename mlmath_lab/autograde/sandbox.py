@@ -1,0 +1,486 @@
+"""Confine the process that is about to run one student's submission.
+
+The executor forks one child per submission from a pre-warmed "zygote" (numpy and torch already
+imported) and calls :func:`enter_sandbox` in that child before any student code runs. Everything
+here changes only the calling process (and whatever it later starts): limits, namespaces, uid and
+environment are per process, so the zygote and the grader are unaffected. Never call it in a
+process you want to keep.
+
+Each step degrades gracefully: where the platform does not allow it (not root, not Linux, a
+container without the needed capabilities) it is skipped and the returned
+:class:`SandboxReport` says so, so the caller can decide whether a partial sandbox is acceptable
+(``report.complete``).
+
+Requirements on the caller:
+
+- ``workdir`` is the submission's own working copy. It must not lie inside one of
+  ``limits.hidden_paths`` (it would be hidden too) and, when running as root, every directory
+  above it must be searchable by the unprivileged user (e.g. a fresh ``tempfile.mkdtemp()`` in
+  ``/tmp``; *not* pytest's ``tmp_path``, whose ``/tmp/pytest-of-root`` is mode 0700). Both are
+  checked up front, before anything is changed, and violations raise :class:`ValueError`.
+- The child should be single-threaded when it calls this (a freshly forked child is): it
+  changes uids for the calling thread's process and unshares namespaces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import re
+import signal
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlmath_lab.autograde.limits import Limits
+
+if sys.platform != "win32":
+    import resource
+
+__all__ = ["SandboxReport", "enter_sandbox"]
+
+MiB = 1024 * 1024
+NOBODY_ID = 65534  # the conventional uid/gid of "nobody" when the passwd/group entry is missing
+
+# From <sched.h>, <sys/mount.h> and <linux/prctl.h>; ctypes has no names for them.
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+
+# Variables the student's code keeps; everything else (JUPYTER_*, the grader's tokens, paths
+# into the course) is dropped. Thread counts are kept because torch/OpenBLAS thread pools count
+# against RLIMIT_NPROC, and the executor may pin them for exactly that reason.
+ENV_KEEP = frozenset(
+    {"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "MPLBACKEND", "PYTHONHASHSEED", "PYTHONIOENCODING"}
+)
+ENV_KEEP_PREFIXES = ("LC_",)
+ENV_KEEP_SUFFIXES = ("_NUM_THREADS",)
+# Applied even to kept names: a secret never survives because its name looked harmless.
+ENV_SECRET = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL", re.IGNORECASE)
+
+
+@dataclass
+class SandboxReport:
+    """What :func:`enter_sandbox` applied, and what it could not (with the reason)."""
+
+    applied: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # wanted, but the platform did not allow it
+    uid: int = -1  # the uid the student's code runs as
+    gid: int = -1
+    rlimits: dict[str, int] = field(default_factory=dict)  # name -> the (soft = hard) value set
+    hidden: list[str] = field(default_factory=list)  # paths actually hidden
+    env_kept: list[str] = field(default_factory=list)  # names only: values may be private
+    env_dropped: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every requested restriction is in place."""
+        return not self.skipped
+
+    def summary(self) -> str:
+        """One line per note, for the grader's log."""
+        return "\n".join(
+            [f"applied: {note}" for note in self.applied]
+            + [f"NOT applied: {note}" for note in self.skipped]
+        )
+
+
+def enter_sandbox(limits: Limits, workdir: Path, *, uid: int | None = None) -> SandboxReport:
+    """Confine the current process before it runs a student's code; see the module docstring.
+
+    Steps, in order: resource limits (core, file size, address space); as root on Linux, new
+    mount and network namespaces with ``limits.hidden_paths`` covered; as root, ``workdir``
+    given to an unprivileged user and privileges dropped to it, then the process limit; last, a
+    minimal environment with ``HOME`` (and ``TMPDIR``) set to ``workdir``, which also becomes
+    the current directory.
+
+    ``uid``: the unprivileged user to become when root (default: ``nobody``, else 65534). Give
+    each concurrent grading slot its own uid if submissions must not be able to signal each
+    other or share a process budget (RLIMIT_NPROC counts per user).
+    """
+    workdir = Path(workdir).resolve()
+    report = SandboxReport(uid=os.getuid(), gid=os.getgid())
+    if sys.platform == "win32":  # no rlimits, uids or namespaces: nothing can be enforced
+        report.skipped.append("all restrictions: not supported on Windows")
+        _set_environment(report, workdir, user=None)
+        return report
+
+    is_root = os.geteuid() == 0
+    is_linux = sys.platform.startswith("linux")
+    hidden = _validate(limits, workdir)
+    target = _unprivileged_user(uid) if is_root else None
+    if target is not None:
+        _check_reachable(workdir, target[1])
+
+    # 1. Resource limits, first: they bind whatever runs afterwards, including our own steps.
+    _set_rlimit(report, "core", resource.RLIMIT_CORE, 0)
+    # A file over the limit sends SIGXFSZ, which kills by default; ignored, the write fails
+    # with EFBIG instead, an OSError the student sees in their cell while the process lives on.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    _set_rlimit(report, "file size", resource.RLIMIT_FSIZE, limits.max_file_mb * MiB)
+    vm_size = _vm_size()
+    if vm_size is None:
+        report.skipped.append("memory: not limited (cannot read VmSize from /proc/self/status)")
+    else:
+        # Relative to what the zygote already maps (torch alone maps gigabytes of address
+        # space), so memory_mb is what the student's code may add, and a bomb is a MemoryError.
+        _set_rlimit(report, "address space", resource.RLIMIT_AS, vm_size + limits.memory_mb * MiB)
+
+    # 2. Namespaces and hidden paths: root on Linux only.
+    if is_linux:
+        # Harmless for anyone, and stops setuid programs (su, sudo) from regaining privileges.
+        if _libc_call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
+            report.applied.append("no_new_privs: setuid programs cannot gain privileges")
+        else:
+            report.skipped.append("no_new_privs: prctl failed")
+    if is_root and is_linux:
+        _isolate(report, limits, hidden, target[1] if target is not None else None)
+    else:
+        reason = "not root" if is_linux else f"not Linux ({sys.platform})"
+        if limits.network:
+            report.applied.append("network: left enabled (limits.network=True)")
+        else:
+            report.skipped.append(f"network: not isolated ({reason})")
+        if hidden:
+            report.skipped.append(f"hidden paths: not hidden ({reason}): {_names(hidden)}")
+
+    # 3. Privileges, then the process limit (RLIMIT_NPROC is not enforced for root).
+    if target is not None:
+        _drop_privileges(report, workdir, target)
+    else:
+        report.skipped.append("privileges: not dropped (not root; runs as the current user)")
+    _limit_processes(report, limits.max_processes)
+
+    # 4. Environment and working directory.
+    _set_environment(report, workdir, user=target[0] if target is not None else None)
+    return report
+
+
+def _validate(limits: Limits, workdir: Path) -> list[Path]:
+    """Check the caller's requirements before changing anything; return the paths to hide,
+    resolved, without those already covered by another hidden path."""
+    if not workdir.is_dir():
+        raise ValueError(f"workdir {workdir} is not a directory")
+    resolved = sorted({Path(p).resolve() for p in limits.hidden_paths}, key=lambda p: len(p.parts))
+    hidden: list[Path] = []
+    for path in resolved:
+        if workdir.is_relative_to(path):
+            raise ValueError(
+                f"workdir {workdir} lies inside hidden path {path}: it would be hidden too; "
+                "put working copies in a temporary directory outside the course"
+            )
+        # Covering an ancestor already covers this one (and it would no longer exist to mount on).
+        if not any(path.is_relative_to(done) for done in hidden):
+            hidden.append(path)
+    return hidden
+
+
+def _unprivileged_user(uid: int | None) -> tuple[str, int, int]:
+    """(name, uid, gid) of the user to become."""
+    import grp
+    import pwd
+
+    try:
+        entry = pwd.getpwnam("nobody") if uid is None else pwd.getpwuid(uid)
+        name, gid = entry.pw_name, entry.pw_gid
+        uid = entry.pw_uid
+    except KeyError:
+        name, uid, gid = "nobody", NOBODY_ID if uid is None else uid, NOBODY_ID
+    if uid == 0:
+        raise ValueError("the unprivileged user cannot be root")
+    if name == "nobody":
+        # Debian gives nobody the group "nogroup"; prefer a group actually named nobody if any.
+        with contextlib.suppress(KeyError):
+            gid = grp.getgrnam("nobody").gr_gid
+    return name, uid, gid
+
+
+def _check_reachable(workdir: Path, uid: int) -> None:
+    """After the drop the student's code must still reach workdir: every directory above it has
+    to be searchable by others (or owned by the new user)."""
+    for parent in workdir.parents:
+        st = parent.stat()
+        if not (st.st_mode & stat.S_IXOTH or st.st_uid == uid):
+            raise ValueError(
+                f"workdir {workdir} is unreachable for uid {uid}: {parent} is mode "
+                f"{stat.S_IMODE(st.st_mode):o}; use a directory like tempfile.mkdtemp() in /tmp"
+            )
+
+
+def _set_rlimit(
+    report: SandboxReport, label: str, which: int, value: int, detail: str = ""
+) -> None:
+    """Set soft and hard limit to ``value`` (hard too, so the student cannot raise it back),
+    never above an existing hard limit, which an unprivileged process could not raise."""
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError) as exc:
+        report.skipped.append(f"{label}: not limited ({exc})")
+        return
+    report.rlimits[label] = value
+    shown = f"{value // MiB} MiB" if value >= MiB else str(value)
+    report.applied.append(f"{label}: limited to {shown}{detail}")
+
+
+def _vm_size() -> int | None:
+    """The current process's address-space size in bytes, as the kernel counts for RLIMIT_AS."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024  # reported in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_libc: ctypes.CDLL | None = None
+
+
+def _libc_call(name: str, *args: object) -> int:
+    """Call a libc function; on failure return -1 with the errno left in ``ctypes.get_errno()``."""
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    result: int = getattr(_libc, name)(*args)
+    return result
+
+
+def _os_error(what: str) -> OSError:
+    code = ctypes.get_errno()
+    return OSError(code, f"{what}: {os.strerror(code)}")
+
+
+def _mount(
+    source: str | None, target: str | None, fstype: str | None, flags: int, data: str | None = None
+) -> None:
+    def b(s: str | None) -> bytes | None:
+        return None if s is None else os.fsencode(s)
+
+    if _libc_call("mount", b(source), b(target), b(fstype), ctypes.c_ulong(flags), b(data)) != 0:
+        raise _os_error(f"mount {target}")
+
+
+def _isolate(
+    report: SandboxReport, limits: Limits, hidden: list[Path], uid: int | None = None
+) -> None:
+    """New mount namespace (so hiding paths affects only us) and, unless the network is
+    allowed, a new network namespace, whose only interface is a loopback that is down."""
+    flags = CLONE_NEWNS | (0 if limits.network else CLONE_NEWNET)
+    if _libc_call("unshare", ctypes.c_int(flags)) != 0:
+        exc = _os_error("unshare")
+        if not limits.network:
+            report.skipped.append(f"network: not isolated ({exc})")
+        if hidden:
+            report.skipped.append(f"hidden paths: not hidden ({exc}): {_names(hidden)}")
+        return
+    if limits.network:
+        report.applied.append("network: left enabled (limits.network=True)")
+    else:
+        report.applied.append("network: isolated (new network namespace, loopback down)")
+    if not hidden and uid is None:
+        return
+    # A new mount namespace starts in the same propagation peer groups as the old one: without
+    # this, the mounts below would propagate back to the grader's (the host's) namespace.
+    try:
+        _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    except OSError as exc:
+        report.skipped.append(f"hidden paths: not hidden ({exc}): {_names(hidden)}")
+        return
+    if uid is not None:
+        _expose_interpreter(report, uid)
+    for path in hidden:
+        try:
+            if not path.exists():
+                report.applied.append(f"hidden path {path}: does not exist, nothing to hide")
+                continue
+            if path.is_dir():
+                # An empty read-only tmpfs over the directory: it lists as empty.
+                _mount(
+                    "tmpfs",
+                    str(path),
+                    "tmpfs",
+                    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                    "mode=0555,size=4k",
+                )
+            else:
+                # Only a non-directory can be mounted over a file: /dev/null. A device node
+                # ignores read-only mounts, so nodev too: then opening it at all is EACCES.
+                _mount("/dev/null", str(path), None, MS_BIND)
+                flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+                _mount(None, str(path), None, flags)
+        except OSError as exc:
+            report.skipped.append(f"hidden path {path}: not hidden ({exc})")
+            continue
+        report.hidden.append(str(path))
+    if report.hidden:
+        report.applied.append(f"hidden paths: {', '.join(report.hidden)}")
+
+
+def _interpreter_dirs() -> list[Path]:
+    """Where Python finds its modules: the student's code imports from these after the drop."""
+    dirs = {Path(sys.base_prefix), Path(sys.prefix), Path(sys.exec_prefix)}
+    dirs.update(Path(p) for p in sys.path if p and Path(p).is_dir())
+    return sorted(d.resolve() for d in dirs)
+
+
+def _expose_interpreter(report: SandboxReport, uid: int) -> None:
+    """Let the unprivileged user reach the interpreter when a closed directory hides it.
+
+    Python installed under a private home (pyenv in /root, mode 0700) cannot be read once
+    privileges are dropped: every module not already imported would fail to import. In our
+    own mount namespace the closed directory is covered by an empty tmpfs that others may
+    search, and only the entries on the way to the interpreter are bound back into it, so
+    the rest of that directory stays out of sight.
+    """
+    closed: dict[Path, set[str]] = {}
+    for folder in _interpreter_dirs():
+        for parent in reversed(folder.parents):
+            st = parent.stat()
+            if not (st.st_mode & stat.S_IXOTH or st.st_uid == uid):
+                entry = folder.relative_to(parent).parts[0]
+                closed.setdefault(parent, set()).add(entry)
+                break
+    for parent, entries in sorted(closed.items()):
+        try:
+            # Keep handles on the entries before the tmpfs covers them, then bind them back.
+            handles = {e: os.open(parent / e, os.O_PATH) for e in sorted(entries)}
+            try:
+                _mount("tmpfs", str(parent), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4k")
+                for entry, fd in handles.items():
+                    (parent / entry).mkdir()
+                    _mount(f"/proc/self/fd/{fd}", str(parent / entry), None, MS_BIND | MS_REC)
+            finally:
+                for fd in handles.values():
+                    os.close(fd)
+        except OSError as exc:
+            report.skipped.append(f"interpreter: not reachable through {parent} ({exc})")
+            continue
+        report.applied.append(
+            f"interpreter: reachable through {parent} (only {', '.join(sorted(entries))} shown)"
+        )
+
+
+def _drop_privileges(report: SandboxReport, workdir: Path, target: tuple[str, int, int]) -> None:
+    """Give workdir to the unprivileged user, then become that user for good."""
+    name, uid, gid = target
+    try:
+        _chown_tree(report, workdir, uid, gid)
+        os.setgroups([])  # else root's supplementary groups would survive the uid change
+        os.setgid(gid)  # before setuid: afterwards we would no longer be allowed to
+        os.setuid(uid)  # as root this sets real, effective and saved uid: no way back
+    except OSError as exc:
+        report.skipped.append(f"privileges: not dropped ({exc}); still uid {os.geteuid()}")
+        return
+    if os.geteuid() == 0 or os.getuid() == 0:  # paranoia: never run student code as root
+        raise RuntimeError("privilege drop failed silently")
+    report.uid, report.gid = os.getuid(), os.getgid()
+    report.applied.append(f"privileges: dropped to {name} (uid {uid}, gid {gid}); owns {workdir}")
+
+
+def _chown_tree(report: SandboxReport, root: Path, uid: int, gid: int) -> None:
+    """``chown -R`` that never follows a symlink or touches a hard-linked file: both could
+    point outside the working copy (a submitted symlink to /etc/shadow, say)."""
+    os.chown(root, uid, gid, follow_symlinks=False)
+    skipped = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        for entry in dirnames + filenames:
+            path = os.path.join(dirpath, entry)
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                skipped += 1
+                continue
+            os.chown(path, uid, gid, follow_symlinks=False)
+    if skipped:
+        report.skipped.append(f"workdir: {skipped} hard-linked file(s) not given to the student")
+
+
+def _limit_processes(report: SandboxReport, max_processes: int) -> None:
+    """RLIMIT_NPROC counts every task (thread included) of the real uid system-wide, so the
+    limit is what that user already runs plus the student's allowance."""
+    if os.geteuid() == 0:
+        report.skipped.append("processes: not limited (RLIMIT_NPROC is not enforced for root)")
+        return
+    current = _count_tasks(os.getuid())
+    if current is None:
+        report.skipped.append("processes: not limited (cannot count processes without /proc)")
+        return
+    detail = f" tasks for uid {os.getuid()} ({current} already running)"
+    _set_rlimit(report, "processes", resource.RLIMIT_NPROC, current + max_processes, detail)
+
+
+def _count_tasks(uid: int) -> int | None:
+    """Tasks (threads included, as the kernel counts them for RLIMIT_NPROC) whose real uid is
+    ``uid``, counted from /proc; None without /proc."""
+    if not os.path.isdir("/proc/self"):
+        return None
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:  # it exited meanwhile, or /proc hides it (hidepid)
+            continue
+        real_uid, threads = -1, 1
+        for line in status.splitlines():
+            if line.startswith("Uid:"):
+                real_uid = int(line.split()[1])
+            elif line.startswith("Threads:"):
+                threads = int(line.split()[1])
+        if real_uid == uid:
+            total += threads
+    return total
+
+
+def _set_environment(report: SandboxReport, workdir: Path, user: str | None) -> None:
+    """A minimal environment: the grader's variables (JUPYTER_*, tokens, course paths) must
+    not reach the student's code, which can print them into its output."""
+    kept: dict[str, str] = {}
+    for name, value in os.environ.items():
+        wanted = (
+            name in ENV_KEEP
+            or name.startswith(ENV_KEEP_PREFIXES)
+            or name.endswith(ENV_KEEP_SUFFIXES)
+        )
+        if wanted and not ENV_SECRET.search(name):
+            kept[name] = value
+        else:
+            report.env_dropped.append(name)
+    kept["HOME"] = str(workdir)
+    # Temporary files go to the working copy: /tmp is shared with the other submissions, which
+    # run as the same user and could read them.
+    kept["TMPDIR"] = str(workdir)
+    if user is not None:
+        kept["USER"] = kept["LOGNAME"] = user
+    os.environ.clear()  # also unsetenv()s, so subprocesses and C libraries see the change
+    os.environ.update(kept)
+    tempfile.tempdir = None  # the zygote may have cached the old one
+    report.env_kept = sorted(kept)
+    report.env_dropped.sort()
+    try:
+        os.chdir(workdir)  # also leaves a cwd that may lie inside a hidden path
+    except OSError as exc:
+        report.skipped.append(f"workdir: cannot enter {workdir} ({exc})")
+        return
+    report.applied.append(
+        f"environment: {len(kept)} variables kept, {len(report.env_dropped)} dropped; HOME={workdir}"
+    )
+
+
+def _names(paths: list[Path]) -> str:
+    return ", ".join(str(p) for p in paths)

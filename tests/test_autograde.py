@@ -1,0 +1,396 @@
+"""``mlmath-lab autograde``: nbgrader's scores, parallel, all-or-nothing per student.
+
+The parity test grades the same submissions with ``nbgrader autograde`` and with
+``mlmath-lab autograde`` and compares the gradebooks cell by cell.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat import NotebookNode
+from traitlets.config import Config
+
+from mlmath_lab.autograde.grader import Autograder, Progress, Summary, notebook_digest
+from mlmath_lab.autograde.limits import Limits
+
+from .conftest import COURSE, cli_env, mlmath_lab
+
+ASSIGNMENT = "01-linear-algebra"
+NOTEBOOK = "linear_algebra.ipynb"
+CELL_TIMEOUT = 5
+
+
+# ---------------------------------------------------------------- an executor stand-in
+
+
+@dataclass
+class _Result:
+    notebook: NotebookNode
+    problem: str | None
+    duration_s: float
+
+
+class NbclientExecutor:
+    """``PrewarmedExecutor``'s interface over nbgrader's own ``Execute`` (a kernel per run)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def __enter__(self) -> NbclientExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def run(self, nb: NotebookNode, workdir: Path) -> _Result:
+        from nbgrader.preprocessors import Execute
+
+        started = time.monotonic()
+        execute = Execute(timeout=int(self.limits.cell_timeout))
+        nb, _ = execute.preprocess(nb, {"metadata": {"path": str(workdir)}})
+        return _Result(nb, None, time.monotonic() - started)
+
+
+def _real_executor_available() -> bool:
+    try:
+        from mlmath_lab.autograde.executor import PrewarmedExecutor  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def executor_factory():  # type: ignore[no-untyped-def]
+    """The pre-warmed executor once it exists; nbgrader's kernel-per-notebook before that."""
+    if _real_executor_available():
+        return None  # the grader's default: PrewarmedExecutor
+    return NbclientExecutor
+
+
+# ---------------------------------------------------------------- a course with submissions
+
+
+def _nbgrader(course: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(),
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course copy where nbgrader generated the assignment (gradebook in the course root)."""
+    root = tmp_path_factory.mktemp("released") / "course"
+    root.mkdir()
+    shutil.copy(COURSE / "nbgrader_config.py", root)
+    shutil.copy(COURSE / "course.yaml", root)
+    shutil.copytree(COURSE / "source", root / "source")
+    with (root / "nbgrader_config.py").open("a") as config:
+        config.write(
+            f"\nc.Execute.timeout = {CELL_TIMEOUT}\nc.Autograder.cell_timeout = {CELL_TIMEOUT}\n"
+        )
+    done = _nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _solutions() -> dict[str, str]:
+    nb = nbformat.read(COURSE / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return {
+        c.metadata.nbgrader["grade_id"]: c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def _release(course: Path) -> NotebookNode:
+    return nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+
+
+def _with(nb: NotebookNode, sources: dict[str, str]) -> NotebookNode:
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in sources:
+            cell.source = sources[grade_id]
+    return nb
+
+
+def batch(course: Path) -> dict[str, NotebookNode]:
+    release = _release(course)
+    solutions = _solutions()
+    correct = _with(release, solutions)
+    first3 = dict(list(solutions.items())[:3])
+    tests = [
+        c.metadata.nbgrader["grade_id"]
+        for c in release.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    ]
+    return {
+        "correct": correct,
+        "stub": release,
+        "partial": _with(release, first3),
+        "raising": _with(correct, {"softmax_solution": 'raise RuntimeError("student bug")'}),
+        "looping": _with(correct, {"dot_loop_solution": "while True:\n    pass"}),
+        "tampered": _with(release, {tests[0]: "assert True", tests[1]: "assert True"}),
+    }
+
+
+def submit(course: Path, notebooks: dict[str, NotebookNode | str]) -> None:
+    for student, nb in notebooks.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True, exist_ok=True)
+        if isinstance(nb, str):
+            (folder / NOTEBOOK).write_text(nb)
+        else:
+            nbformat.write(nb, folder / NOTEBOOK)
+        (folder / "timestamp.txt").write_text("2024-01-01 12:00:00.000000 UTC")
+
+
+@pytest.fixture
+def course(released: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    shutil.copytree(released, root)
+    return root
+
+
+def _config(course: Path) -> Config:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def grade(course: Path, **kwargs: object) -> tuple[Summary, str]:
+    config = _config(course)
+    grader = Autograder(config=config)
+    stream = io.StringIO()
+    summary = grader.autograde(
+        course,
+        ASSIGNMENT,
+        config,
+        executor_factory=executor_factory(),
+        progress_stream=stream,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return summary, stream.getvalue()
+
+
+def gradebook_scores(course: Path) -> dict[str, dict[str, float | None]]:
+    """Per student: each grade cell's auto_score, and the total under ``"TOTAL"``."""
+    from nbgrader.api import Gradebook
+
+    scores: dict[str, dict[str, float | None]] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for submission in gb.assignment_submissions(ASSIGNMENT):
+            cells: dict[str, float | None] = {}
+            for notebook in submission.notebooks:
+                for g in notebook.grades:
+                    cells[f"{notebook.name}/{g.name}"] = g.auto_score
+            cells["TOTAL"] = submission.score
+            scores[submission.student.id] = cells
+    return scores
+
+
+# ---------------------------------------------------------------- fast tests
+
+
+def test_notebook_digest_sees_sources_only() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    other = copy.deepcopy(nb)
+    other.cells[0].outputs = [nbformat.v4.new_output("stream", text="1")]
+    assert notebook_digest(nb) == notebook_digest(other)
+    other.cells[0].source = "x = 2"
+    assert notebook_digest(nb) != notebook_digest(other)
+
+
+def test_limits_come_from_config() -> None:
+    config = Config()
+    config.Autograder.cell_timeout = 7.0
+    config.Autograder.memory_mb = 512
+    config.Autograder.workers = 3
+    grader = Autograder(config=config)
+    limits = grader.limits()
+    assert (limits.cell_timeout, limits.memory_mb, grader.workers) == (7.0, 512, 3)
+
+
+def test_summary_lists_failures_and_scores() -> None:
+    summary = Summary(
+        ASSIGNMENT,
+        graded=["a", "b", "c"],
+        failed={"d": "linear_algebra.ipynb: not a valid notebook (invalid JSON)"},
+        scores={"a": 15.0, "b": 3.0, "c": 7.0},
+        max_score=15.0,
+        wall_s=1.0,
+    )
+    text = "\n".join(summary.lines())
+    assert "3 graded" in text and "1 failed" in text
+    assert "FAILED d: linear_algebra.ipynb: not a valid notebook (invalid JSON)" in text
+    assert "min 3, median 7, max 15" in text
+
+
+def test_progress_plain_lines_without_a_terminal() -> None:
+    stream = io.StringIO()
+    progress = Progress(2, stream)
+    progress.advance("graded a")
+    progress.advance("FAILED b: boom", important=True)
+    assert stream.getvalue().splitlines() == ["[1/2] graded a", "[2/2] FAILED b: boom"]
+
+
+def test_unreleased_assignment_is_reported(course_copy: Path) -> None:
+    from mlmath_lab.autograde.grader import SubmissionProblem
+
+    with pytest.raises(SubmissionProblem, match="generate_assignment"):
+        grade(course_copy)
+
+
+# ---------------------------------------------------------------- notebooks run
+
+
+@pytest.mark.slow
+def test_parity_with_nbgrader_autograde(released: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(released, a)
+    shutil.copytree(released, b)
+    notebooks = batch(a)
+    submit(a, notebooks)  # type: ignore[arg-type]
+    submit(b, notebooks)  # type: ignore[arg-type]
+
+    done = _nbgrader(a, "autograde", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    if _real_executor_available():
+        ours = mlmath_lab("autograde", ASSIGNMENT, f"--course-dir={b}")
+        assert ours.returncode == 0, ours.stderr[-3000:]
+        assert "6 graded" in ours.stdout
+    else:
+        summary, _ = grade(b)
+        assert sorted(summary.graded) == sorted(notebooks)
+
+    expected, got = gradebook_scores(a), gradebook_scores(b)
+    assert set(got) == set(notebooks)
+    for student in notebooks:
+        assert got[student] == expected[student], student
+    totals = {s: cells["TOTAL"] for s, cells in got.items()}
+    assert totals["correct"] == 15 and totals["stub"] == 0 and totals["tampered"] == 0
+    assert 0 < totals["partial"] < 15
+    assert totals["raising"] == 13 and totals["looping"] == 14
+    # the autograded notebooks carry outputs, and the tampered test cell was restored
+    tampered = nbformat.read(b / "autograded" / "tampered" / ASSIGNMENT / NOTEBOOK, 4)
+    assert not any(c.source == "assert True" for c in tampered.cells)
+    correct = nbformat.read(b / "autograded" / "correct" / ASSIGNMENT / NOTEBOOK, 4)
+    assert any(c.get("outputs") for c in correct.cells if c.cell_type == "code")
+    assert not (b / ".mlmath-lab-autograde-staging").exists()
+
+
+@pytest.mark.slow
+def test_rerun_skips_force_regrades_and_bad_json_is_named(course: Path) -> None:
+    notebooks: dict[str, NotebookNode | str] = {
+        "correct": batch(course)["correct"],
+        "stub": _release(course),
+        "broken": '{"cells": [',
+    }
+    submit(course, notebooks)
+
+    summary, progress = grade(course)
+    assert sorted(summary.graded) == ["correct", "stub"]
+    reason = summary.failed["broken"]
+    assert f"submitted/broken/{ASSIGNMENT}/{NOTEBOOK}" in reason and "invalid JSON" in reason
+    assert "FAILED broken" in "\n".join(summary.lines())
+    assert "FAILED broken" in progress
+    assert not (course / "autograded" / "broken").exists()
+    assert "broken" not in gradebook_scores(course)
+    assert summary.scores == {"correct": 15.0, "stub": 0.0}
+
+    graded_file = course / "autograded" / "correct" / ASSIGNMENT / NOTEBOOK
+    mtime = graded_file.stat().st_mtime_ns
+    again, _ = grade(course)
+    assert again.graded == [] and sorted(again.skipped) == ["correct", "stub"]
+    assert graded_file.stat().st_mtime_ns == mtime
+
+    forced, _ = grade(course, force=True, students=["correct"])
+    assert forced.graded == ["correct"]
+    assert graded_file.stat().st_mtime_ns != mtime
+    assert gradebook_scores(course)["correct"]["TOTAL"] == 15
+
+
+@pytest.mark.slow
+def test_failed_student_leaves_no_rows_or_folder(course: Path) -> None:
+    """An executor problem fails that student only; the gradebook gets no partial rows."""
+    submit(course, {"ok": _release(course), "crash": _release(course)})
+
+    class Crashing(NbclientExecutor):
+        def run(self, nb: NotebookNode, workdir: Path) -> _Result:
+            if (workdir / "marker-crash").exists():  # the submission's own file, copied in
+                return _Result(nb, "the kernel died (memory limit)", 0.0)
+            return super().run(nb, workdir)
+
+    (course / "submitted" / "crash" / ASSIGNMENT / "marker-crash").write_text("x")
+
+    config = _config(course)
+    summary = Autograder(config=config).autograde(
+        course, ASSIGNMENT, config, executor_factory=Crashing, progress_stream=io.StringIO()
+    )
+    assert summary.graded == ["ok"]
+    assert summary.failed == {"crash": "linear_algebra.ipynb: the kernel died (memory limit)"}
+    assert not (course / "autograded" / "crash").exists()
+    assert "crash" not in gradebook_scores(course)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_executor_available(), reason="PrewarmedExecutor not there yet")
+def test_cli_summary(course: Path) -> None:
+    submit(course, {"correct": batch(course)["correct"], "broken": "nope"})
+    done = mlmath_lab("autograde", ASSIGNMENT, f"--course-dir={course}")
+    assert done.returncode == 1
+    assert "1 graded" in done.stdout and "1 failed" in done.stdout
+    assert f"FAILED broken: submitted/broken/{ASSIGNMENT}/{NOTEBOOK}" in done.stdout
+    assert "median 15" in done.stdout
+
+
+@pytest.mark.slow
+def test_interrupted_run_leaves_no_partial_student_and_rerun_finishes(
+    course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlmath_lab.autograde import grader
+
+    correct = batch(course)["correct"]
+    submit(course, {"a": correct, "b": correct, "c": _release(course)})
+    calls = []
+    real_copy = grader.copy_outputs
+
+    def interrupt_second(target: NotebookNode, executed: NotebookNode) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # inside nbgrader's Autograde for the second student
+            raise KeyboardInterrupt
+        real_copy(target, executed)
+
+    monkeypatch.setattr(grader, "copy_outputs", interrupt_second)
+    with pytest.raises(KeyboardInterrupt):
+        grade(course)
+    scores = gradebook_scores(course)
+    assert len(scores) == 1  # one student complete, none half-written
+    (first,) = scores
+    assert sorted(p.name for p in (course / "autograded").iterdir()) == [first]
+    assert not (course / ".mlmath-lab-autograde-staging").exists()
+
+    monkeypatch.setattr(grader, "copy_outputs", real_copy)
+    summary, _ = grade(course)
+    assert summary.skipped == [first] and len(summary.graded) == 2
+    assert {s: c["TOTAL"] for s, c in gradebook_scores(course).items()} == {
+        "a": 15,
+        "b": 15,
+        "c": 0,
+    }

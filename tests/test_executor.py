@@ -1,0 +1,372 @@
+"""The pre-warmed executor: kernel-equal outputs, and hostile notebooks that cannot hurt it."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+import pytest
+from nbclient import NotebookClient
+
+from mlmath_lab.autograde.executor import PrewarmedExecutor
+from mlmath_lab.autograde.limits import Limits
+from mlmath_lab.checks import CHECK_MIME_TYPE
+
+CELL_TIMEOUT = 3.0
+LIMITS = Limits(cell_timeout=CELL_TIMEOUT, notebook_timeout=120, max_output_bytes=100_000)
+
+# Only if sandbox.py is missing: a stand-in that confines nothing, so the executor is testable.
+STUB_SANDBOX = "def enter_sandbox(limits, workdir):\n    return None\n"
+
+
+def _sandbox_entry(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> str:
+    try:
+        import mlmath_lab.autograde.sandbox  # noqa: F401
+    except ImportError:
+        (tmp / "stub_sandbox.py").write_text(STUB_SANDBOX)
+        monkeypatch.setenv("PYTHONPATH", f"{tmp}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+        return "stub_sandbox:enter_sandbox"
+    return "mlmath_lab.autograde.sandbox:enter_sandbox"
+
+
+def make_executor(limits: Limits = LIMITS) -> Iterator[PrewarmedExecutor]:
+    with pytest.MonkeyPatch.context() as mp:
+        tmp = Path(tempfile.mkdtemp())
+        executor = PrewarmedExecutor(limits, sandbox=_sandbox_entry(mp, tmp))
+        executor.start()
+    try:
+        yield executor
+    finally:
+        executor.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def executor() -> Iterator[PrewarmedExecutor]:
+    yield from make_executor()
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    # Not tmp_path: as root the sandbox runs the code as `nobody`, who cannot enter
+    # /tmp/pytest-of-root (0700); a fresh mkdtemp in /tmp is reachable.
+    path = Path(tempfile.mkdtemp(prefix="mlmath-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def notebook(*sources: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+
+
+def run(executor: PrewarmedExecutor, workdir: Path, *sources: str) -> tuple[Any, list[Any]]:
+    result = executor.run(notebook(*sources), workdir)
+    return result, [cell.outputs for cell in result.notebook.cells]
+
+
+def text(outputs: list[Any]) -> str:
+    return "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+
+
+# -- equal to a kernel ------------------------------------------------------------------------
+
+PARITY_CELLS = (
+    "import sys\nprint('hello')\nprint('to stderr', file=sys.stderr)",
+    "from IPython.display import HTML, display\ndisplay(HTML('<b>bold</b>'))\nprint('after')",
+    "x = 6 * 7\nx",
+    "def f():\n    raise ValueError('bad value')\nf()",
+    "def softmax(z, axis=-1):\n    raise NotImplementedError()\n"
+    "from mlmath_lab.checks import check\ncheck('01-linear-algebra/softmax', softmax)",
+    "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 4, 9])\nplt.show()",
+    "get_ipython().__class__.__name__ != ''",
+    "import os\nos.environ.get('NBGRADER_EXECUTION', 'unset')",
+    "1 +",
+)
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+DURATION = re.compile(r"\(\d+ ms\)")
+
+
+def normalized(outputs: list[Any]) -> list[dict[str, Any]]:
+    """Outputs without what differs between any two runs: metadata, timings, colours, ids."""
+    result = []
+    for output in outputs:
+        out = {k: v for k, v in output.items() if k != "metadata"}
+        if "data" in out:
+            data = dict(out["data"])
+            if CHECK_MIME_TYPE in data:
+                data[CHECK_MIME_TYPE] = {
+                    k: v for k, v in data[CHECK_MIME_TYPE].items() if k != "duration_ms"
+                }
+            for mime in ("text/plain", "text/html"):
+                if mime in data:
+                    data[mime] = DURATION.sub("(N ms)", data[mime])
+            if "image/png" in data:  # same figure; the encoder may differ in bytes
+                data["image/png"] = "<png>"
+            out["data"] = data
+        if "traceback" in out:
+            out["traceback"] = [ANSI.sub("", line) for line in out["traceback"]]
+        result.append(out)
+    return result
+
+
+@pytest.mark.slow
+def test_outputs_equal_those_of_a_real_kernel(executor: PrewarmedExecutor, workdir: Path) -> None:
+    ours = executor.run(notebook(*PARITY_CELLS), workdir)
+    assert ours.problem is None
+    theirs = notebook(*PARITY_CELLS)
+    NotebookClient(
+        theirs,
+        kernel_name="python3",
+        allow_errors=True,
+        timeout=120,
+        resources={"metadata": {"path": str(workdir)}},
+    ).execute()
+    for index, (mine, kernel) in enumerate(zip(ours.notebook.cells, theirs.cells, strict=True)):
+        assert mine.execution_count == kernel.execution_count, index
+        if index == 7:  # the kernel is not run by nbgrader here: only the executor sets it
+            assert mine.outputs[0]["data"]["text/plain"] == "'autograde'"
+            continue
+        assert normalized(mine.outputs) == normalized(kernel.outputs), PARITY_CELLS[index]
+    check_display, check_error = ours.notebook.cells[4].outputs
+    assert set(check_display["data"]) == {CHECK_MIME_TYPE, "text/html", "text/plain"}
+    assert check_error["ename"] == "CheckFailed"
+    figure = ours.notebook.cells[5].outputs[0]
+    assert figure["output_type"] == "display_data" and "image/png" in figure["data"]
+
+
+# -- hostile and broken notebooks -----------------------------------------------------------
+
+TIMEOUT_OUTPUT = {
+    "output_type": "error",
+    "ename": "CellTimeoutError",
+    "evalue": "",
+    "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "looping",
+    [
+        "while True:\n    pass",
+        "import time\ntime.sleep(100)",
+        # Swallowing the first interrupt does not help: it comes again.
+        "try:\n    while True:\n        pass\nexcept BaseException:\n    pass\nwhile True:\n    pass",
+    ],
+)
+def test_a_cell_that_runs_forever_times_out_and_the_next_cell_runs(
+    executor: PrewarmedExecutor, workdir: Path, looping: str
+) -> None:
+    started = time.monotonic()
+    result, outputs = run(executor, workdir, "print('before')", looping, "print('after')")
+    assert result.problem is None
+    assert outputs[1] == [TIMEOUT_OUTPUT]
+    assert text(outputs[2]) == "after\n"
+    assert time.monotonic() - started < CELL_TIMEOUT + 3
+
+
+def test_sys_exit_is_an_error_output_and_the_next_cell_runs(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    result, outputs = run(executor, workdir, "import sys\nsys.exit(3)", "print('after')")
+    assert result.problem is None
+    error = next(o for o in outputs[0] if o["output_type"] == "error")
+    assert (error["ename"], error["evalue"]) == ("SystemExit", "3")
+    assert "An exception has occurred" in error["traceback"][0]
+    assert text(outputs[1]) == "after\n"
+
+
+def test_os_exit_ends_the_run_with_a_problem_and_later_cells_stay_empty(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    result, outputs = run(executor, workdir, "print(1)", "import os\nos._exit(0)", "print(2)")
+    assert result.problem is not None
+    assert "ended the process" in result.problem and "cell 2" in result.problem
+    assert text(outputs[0]) == "1\n"
+    assert outputs[1] == [] and outputs[2] == []
+    assert result.notebook.cells[2].execution_count is None
+
+
+def test_a_segfault_is_reported_as_a_crash(executor: PrewarmedExecutor, workdir: Path) -> None:
+    result, _ = run(executor, workdir, "import ctypes\nctypes.string_at(0)", "print(2)")
+    assert result.problem is not None and "crashed" in result.problem
+    assert "SIGSEGV" in result.problem
+
+
+def test_huge_output_is_truncated_with_a_notice(executor: PrewarmedExecutor, workdir: Path) -> None:
+    result, outputs = run(executor, workdir, "print('x' * 10**8)", "print('next')")
+    assert result.problem is None
+    printed = text(outputs[0])
+    assert printed.startswith("xxxx")
+    assert "output truncated by mlmath-lab autograde (limit 100000 bytes)" in printed
+    assert len(printed) < LIMITS.max_output_bytes + 200
+    assert text(outputs[1]) == "next\n"
+
+
+def test_a_forged_oversized_frame_kills_the_child(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    # Student code that finds the child's socket and announces a 1 GB message.
+    forge = (
+        "import gc, socket, struct\n"
+        "sock = next(o for o in gc.get_objects() if isinstance(o, socket.socket) and o.fileno() >= 0)\n"
+        "sock.sendall(struct.pack('!I', 10**9))\n"
+        "import time\ntime.sleep(100)"
+    )
+    result, outputs = run(executor, workdir, forge, "print('never')")
+    assert result.problem is not None and result.problem.startswith("output too large")
+    assert outputs[1] == []
+
+
+@pytest.mark.slow
+def test_a_cell_that_ignores_the_interrupt_is_killed(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    stubborn = "import signal, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(100)"
+    result, outputs = run(executor, workdir, stubborn, "print('never')")
+    assert result.problem is not None
+    assert "did not stop when interrupted" in result.problem and "cell 1" in result.problem
+    assert outputs == [[], []]
+    assert result.duration_s < CELL_TIMEOUT + 8
+
+
+@pytest.mark.slow
+def test_a_cell_that_always_swallows_the_interrupt_is_killed(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    swallow = "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"
+    result, _ = run(executor, workdir, swallow, "print('never')")
+    assert result.problem is not None and "did not stop when interrupted" in result.problem
+
+
+@pytest.mark.slow
+def test_the_notebook_timeout_stops_the_run() -> None:
+    limits = Limits(cell_timeout=3, notebook_timeout=4)
+    for ex in make_executor(limits):
+        path = Path(tempfile.mkdtemp())
+        try:
+            sleep = "import time\ntime.sleep(1.5)"
+            result, outputs = run(ex, path, sleep, sleep, sleep, sleep)
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+        assert result.problem is not None
+        assert result.problem.startswith("the notebook ran longer than 4 s and was stopped")
+        assert outputs[0] != [] or result.notebook.cells[0].execution_count == 1
+        assert outputs[3] == []
+
+
+def test_runs_are_isolated(executor: PrewarmedExecutor, workdir: Path) -> None:
+    patch = "import numpy as np\nnp.sum = lambda *a, **k: 42\nprint(np.sum([1, 2]))"
+    _, first = run(executor, workdir, patch)
+    _, second = run(executor, workdir, "import numpy as np\nprint(np.sum([1, 2]))")
+    assert text(first[0]) == "42\n" and text(second[0]) == "3\n"
+
+
+def test_a_submission_that_cannot_be_isolated_runs_nothing(
+    executor: PrewarmedExecutor, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0 or "stub" in executor.sandbox:
+        pytest.skip("only the real sandbox, as root, refuses an unreachable workdir")
+    # pytest's tmp_path lies under /tmp/pytest-of-root (0700): `nobody` cannot reach it.
+    result, outputs = run(executor, tmp_path, "print('ran')")
+    assert result.problem is not None and "could not isolate" in result.problem
+    assert outputs == [[]]
+
+
+@pytest.mark.slow
+def test_eight_notebooks_from_four_threads(executor: PrewarmedExecutor) -> None:
+    results: dict[int, Any] = {}
+
+    def worker(ids: list[int]) -> None:
+        for i in ids:
+            path = Path(tempfile.mkdtemp())
+            try:
+                results[i] = executor.run(
+                    notebook(f"n = {i}", "import numpy as np\nprint(int(np.sum([n, n])))"), path
+                )
+            finally:
+                shutil.rmtree(path, ignore_errors=True)
+
+    threads = [threading.Thread(target=worker, args=([t, t + 4],)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results) == list(range(8))
+    for i, result in results.items():
+        assert result.problem is None, result.problem
+        assert text(result.notebook.cells[1].outputs) == f"{2 * i}\n"
+
+
+@pytest.mark.slow
+def test_close_leaves_no_process_behind() -> None:
+    pids: list[int] = []
+    path = Path(tempfile.mkdtemp())
+    finished = threading.Event()
+    for ex in make_executor(Limits(cell_timeout=60, notebook_timeout=120)):
+        assert ex._proc is not None
+        pids.append(ex._proc.pid)
+        _, outputs = run(ex, path, "import os\nprint(os.getpid())")
+        pids.append(int(text(outputs[0])))
+
+        def long_run(ex: PrewarmedExecutor = ex) -> None:
+            # A child still running, with a process of its own, when the executor closes.
+            nb = notebook(
+                "import subprocess, time\n"
+                "p = subprocess.Popen(['sleep', '300'])\n"
+                "print(os.getpid(), p.pid, flush=True)\ntime.sleep(300)"
+            )
+            nb.cells.insert(0, nbformat.v4.new_code_cell("import os"))
+            ex.run(nb, path)
+            finished.set()
+
+        thread = threading.Thread(target=long_run)
+        thread.start()
+        deadline = time.monotonic() + 30
+        zygote = psutil.Process(pids[0])
+        while time.monotonic() < deadline and len(zygote.children(recursive=True)) < 2:
+            time.sleep(0.1)
+        pids.extend(p.pid for p in zygote.children(recursive=True))
+        assert len(pids) >= 4
+    assert finished.wait(10), "run() did not return after close()"
+    shutil.rmtree(path, ignore_errors=True)
+    time.sleep(0.5)
+    for pid in pids:
+        if psutil.pid_exists(pid):
+            assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, pid
+
+
+# -- speed ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_speed_of_small_notebooks(executor: PrewarmedExecutor, workdir: Path) -> None:
+    sources = (
+        "import numpy as np\nimport torch",
+        "def dot_loop(u, v):\n    if len(u) != len(v):\n        raise ValueError('lengths differ')\n"
+        "    return float(sum(a * b for a, b in zip(u, v)))",
+        "from mlmath_lab.checks import check\ncheck('01-linear-algebra/dot_loop', dot_loop)",
+    )
+    template = notebook(*sources)
+    times = []
+    for _ in range(20):
+        result = executor.run(copy.deepcopy(template), workdir)
+        assert result.problem is None
+        errors = [o for o in result.notebook.cells[2].outputs if o["output_type"] == "error"]
+        assert not errors, errors
+        times.append(result.duration_s)
+    print(
+        f"\n20 runs: mean {sum(times) / len(times):.3f} s, "
+        f"min {min(times):.3f} s, max {max(times):.3f} s per notebook"
+    )

@@ -644,7 +644,7 @@ class Autograder(LoggingConfigurable):
         except NbGraderException:
             reason = converter.failure or collected.reason() or "nbgrader failed"
         except KeyboardInterrupt:
-            self._undo(coursedir, assignment, sub.student, before, staged, final)
+            self._undo(coursedir, assignment, sub.student, before, staged)
             raise
         except Exception as error:
             reason = f"{_describe(error)}"
@@ -656,7 +656,7 @@ class Autograder(LoggingConfigurable):
                 # with hidden tests: nbgrader's routine, shown with --log-level=DEBUG
                 self.log.debug("%s: nbgrader: %s", sub.student, record.getMessage())
         if reason is not None:
-            self._undo(coursedir, assignment, sub.student, before, staged, final)
+            self._undo(coursedir, assignment, sub.student, before, staged)
             return reason
         # Complete: the gradebook has every score; now the autograded folder takes its place.
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -683,12 +683,12 @@ class Autograder(LoggingConfigurable):
         student: str,
         before: dict[str, Any] | None,
         staged: Path,
-        final: Path,
     ) -> None:
         from nbgrader.api import Gradebook
 
+        # nbgrader wrote only to the staging folder: an earlier autograded copy in `final` (a
+        # --force re-run that failed) still matches the restored gradebook rows, so it stays.
         shutil.rmtree(staged, ignore_errors=True)
-        shutil.rmtree(final, ignore_errors=True)
         with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
             _restore(gb, assignment, student, before)
 

@@ -27,6 +27,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const require = createRequire(path.join(repo, 'ui-tests', 'package.json'));
 const { chromium } = require('playwright-core');
+const { findChromium, CHROMIUM_ARGS } = require('./chromium.js');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -35,7 +36,6 @@ const option = (name, fallback) => {
 };
 const CLICKS = option('clicks', 25);
 const LOADS = option('loads', 7);
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SOLUTION = `def dot_loop(u, v):
     if len(u) != len(v):
         raise ValueError("lengths differ")
@@ -126,7 +126,9 @@ async function startServer(root, name, port, withExtension) {
 }
 
 async function timeToRestored(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 }
+  });
   const page = await context.newPage();
   await page.goto(`${url}/lab`);
   await page.waitForFunction(() => window.jupyterapp !== undefined, null, {
@@ -140,7 +142,9 @@ async function timeToRestored(browser, url) {
 }
 
 async function openSolvedNotebook(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 }
+  });
   const page = await context.newPage();
   await page.goto(`${url}/lab/tree/01-linear-algebra/linear_algebra.ipynb`);
   await page.waitForFunction(() => window.jupyterapp !== undefined);
@@ -163,8 +167,8 @@ async function openSolvedNotebook(browser, url) {
   }, SOLUTION);
   await page.waitForFunction(
     () =>
-      window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status ===
-      'idle',
+      window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel
+        ?.status === 'idle',
     null,
     { timeout: 60_000 }
   );
@@ -258,16 +262,8 @@ async function main() {
   const withExt = await startServer(root, 'with', 8901, true);
   const withoutExt = await startServer(root, 'without', 8902, false);
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
+    executablePath: findChromium(),
+    args: CHROMIUM_ARGS
   });
   try {
     // warm both servers (first page load compiles templates, fills caches)

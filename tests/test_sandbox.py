@@ -412,6 +412,10 @@ def test_torch_child_keeps_working_under_the_limits(workdir: Path) -> None:
     def compute(report: SandboxReport) -> dict[str, Any]:
         import torch
 
+        # This child is forked from pytest, which may already have used torch's OpenMP pool
+        # (the checker tests do); GNU OpenMP hangs in a fork of a process whose pool exists.
+        # The zygote never starts the pool, and runs its children with OMP_NUM_THREADS=1.
+        torch.set_num_threads(1)
         a = torch.ones(500, 500)
         result: dict[str, Any] = {"matmul": float((a @ a)[0, 0])}
         try:

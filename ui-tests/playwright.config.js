@@ -6,40 +6,12 @@
  * downloads one here (install with PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1). Set CHROMIUM_PATH
  * to use another executable.
  */
-const fs = require('fs');
-const path = require('path');
 
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const { findChromium, CHROMIUM_ARGS } = require('./chromium');
 
 const CI = !!process.env.CI;
 const PORT = 8888;
-
-function findChromium() {
-  const candidates = process.env.CHROMIUM_PATH
-    ? [process.env.CHROMIUM_PATH]
-    : (process.env.PATH || '')
-        .split(path.delimiter)
-        .filter(Boolean)
-        .flatMap(dir =>
-          ['chromium', 'chromium-browser'].map(name => path.join(dir, name))
-        );
-  const found = candidates.find(file => {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!found) {
-    throw new Error(
-      'No Chromium found (looked for ' +
-        (process.env.CHROMIUM_PATH || 'chromium, chromium-browser on PATH') +
-        "): install Debian's chromium: apt-get install chromium"
-    );
-  }
-  return found;
-}
 
 module.exports = {
   ...baseConfig,
@@ -66,15 +38,7 @@ module.exports = {
     trace: 'retain-on-first-failure',
     launchOptions: {
       executablePath: findChromium(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
+      args: CHROMIUM_ARGS
     }
   },
   webServer: {

@@ -116,6 +116,7 @@ class PrewarmedExecutor:
                 stdout=subprocess.PIPE,  # "ready", then "exit PID STATUS" lines
                 stderr=log,
                 cwd=self._dir,
+                env=_zygote_environment(),
                 # Its own session: a Ctrl-C in the terminal reaches us, and we clean up.
                 start_new_session=True,
             )
@@ -353,3 +354,16 @@ def _cell_name(index: int, cell: NotebookNode) -> str:
     name = f"cell {index + 1}"
     grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
     return f"{name} ({grade_id})" if grade_id else name
+
+
+def _zygote_environment() -> dict[str, str]:
+    """One compute thread per child unless the instructor chose otherwise.
+
+    Submissions already run in parallel, one per core; thread pools in every child would
+    oversubscribe the cores, count against the sandbox's process limit, and GNU OpenMP is not
+    fork-safe once its pool exists.
+    """
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        env.setdefault(name, "1")
+    return env

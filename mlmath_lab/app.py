@@ -12,6 +12,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 from jupyter_core.application import JupyterApp
 from traitlets import Bool, List, Unicode
@@ -53,9 +54,17 @@ class CourseApp(JupyterApp):
                 Application.load_config_file(self, NBGRADER_CONFIG, path=[folder])
         return Config(self.config)
 
-    def fail(self, message: str) -> None:
+    def open_course(self) -> tuple[Course, Config]:
+        """The course and its configuration; a missing course ends the command with a message."""
+        try:
+            course = self.course()
+        except CourseError as error:
+            self.fail(str(error))
+        return course, self.load_course_config(course)
+
+    def fail(self, message: str) -> NoReturn:
         self.log.error("%s", message)
-        self.exit(1)
+        raise SystemExit(1)  # what Application.exit(1) does, visible to the type checker
 
 
 class ValidateApp(CourseApp):
@@ -76,12 +85,7 @@ class ValidateApp(CourseApp):
     }
 
     def start(self) -> None:
-        try:
-            course = self.course()
-        except CourseError as error:
-            self.fail(str(error))
-            return
-        config = self.load_course_config(course)
+        course, config = self.open_course()
         validator = Validator(parent=self, config=config)
         problems = validator.validate(
             course,
@@ -179,12 +183,7 @@ class AutogradeApp(CourseApp):
         if len(self.extra_args) != 1:
             self.fail("give one assignment name: mlmath-lab autograde ASSIGNMENT")
             return
-        try:
-            course = self.course()
-        except CourseError as error:
-            self.fail(str(error))
-            return
-        config = self.load_course_config(course)
+        course, config = self.open_course()
         grader = Autograder(parent=self, config=config)
         students = [s for value in self.students for s in value.split(",") if s]
 

@@ -284,19 +284,27 @@ export class CheckRunner implements IDisposable {
     Signal.clearData(this);
   }
 
+  /**
+   * The outcome for an exercise this notebook does not hold (checked before and after
+   * waiting for the kernel, since the cells may change meanwhile).
+   */
+  private _notInCourse(exercise: string): ICheckOutcome {
+    return this._setOutcome(
+      makeOutcome(
+        exercise,
+        'not-in-course',
+        CheckMessages.notInCourse(exercise)
+      ),
+      false
+    );
+  }
+
   private async _run(exercise: string): Promise<ICheckOutcome> {
     if (this._isDisposed) {
       return makeOutcome(exercise, 'dead', CheckMessages.dead);
     }
     if (!this._find(exercise)) {
-      return this._setOutcome(
-        makeOutcome(
-          exercise,
-          'not-in-course',
-          CheckMessages.notInCourse(exercise)
-        ),
-        false
-      );
+      return this._notInCourse(exercise);
     }
     await this._connector.ready;
     const kernelState = await this._waitForIdle(exercise);
@@ -316,14 +324,7 @@ export class CheckRunner implements IDisposable {
     const cells = this._cells();
     const found = findExercises(cells).find(e => e.id === exercise);
     if (!found) {
-      return this._setOutcome(
-        makeOutcome(
-          exercise,
-          'not-in-course',
-          CheckMessages.notInCourse(exercise)
-        ),
-        false
-      );
+      return this._notInCourse(exercise);
     }
     return this._execute(exercise, buildCheckCode(cells, found));
   }

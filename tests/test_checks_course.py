@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 from mlmath_lab.checks import CHECK_MIME_TYPE, CheckFailed, check, get_checker, run_check
-from mlmath_lab.checks.registry import ASSIGNMENT_MODULES, checkers_of
+from mlmath_lab.checks.registry import all_exercise_ids
 from mlmath_lab.course import Course
 from mlmath_lab.course.notebooks import graded_tests, is_solution, read_notebook
 
 from .conftest import COURSE
 
-EXERCISES = sorted(e for a in ASSIGNMENT_MODULES for e in checkers_of(a))
+EXERCISES = all_exercise_ids()
 MISCONCEPTIONS = [(e, m.name) for e in EXERCISES for m in get_checker(e).misconceptions]
 
 

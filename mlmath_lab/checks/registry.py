@@ -1,20 +1,50 @@
 """Find the checker for an exercise id (``<assignment>/<grade_id>``).
 
-Each assignment's checkers live in one module of :mod:`mlmath_lab.checks.course`, imported only
-when one of its exercises is checked, so a student's kernel does not pay for the whole course.
+Each assignment's checkers live in one module of :mod:`mlmath_lab.checks.course`, named after
+the assignment without its number (``02-matrix-calculus`` -> ``matrix_calculus``), and imported
+only when one of its exercises is checked, so a student's kernel does not pay for the whole
+course. Adding an assignment's checks is adding that module: there is no list to keep in step.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+import re
 from functools import cache
 
+from . import course as course_package
 from .checker import Checker
 
-# assignment name (its folder in assignments/source) -> module in mlmath_lab.checks.course
-ASSIGNMENT_MODULES: dict[str, str] = {
-    "01-linear-algebra": "linear_algebra",
-}
+_ASSIGNMENT_NAME = re.compile(r"^\d+-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+def module_name_of(assignment: str) -> str | None:
+    """The course module that holds an assignment's checkers, or None for a malformed name."""
+    match = _ASSIGNMENT_NAME.match(assignment)
+    return match.group(1).replace("-", "_") if match else None
+
+
+@cache
+def _modules() -> frozenset[str]:
+    # listed without importing them: a kernel imports only the module it checks
+    return frozenset(m.name for m in pkgutil.iter_modules(course_package.__path__))
+
+
+@cache
+def assignments_with_checks() -> list[str]:
+    """Every assignment with a checker module, found by each module's ``ASSIGNMENT`` name."""
+    found = []
+    for name in sorted(_modules()):
+        module = importlib.import_module(f"{course_package.__name__}.{name}")
+        assignment = getattr(module, "ASSIGNMENT", None)
+        if not isinstance(assignment, str) or module_name_of(assignment) != name:
+            raise ValueError(
+                f"{module.__name__} must set ASSIGNMENT to the assignment it checks, "
+                f"a name like 'NN-{name.replace('_', '-')}'"
+            )
+        found.append(assignment)
+    return sorted(found)
 
 
 class UnknownExercise(KeyError):
@@ -27,11 +57,13 @@ class UnknownExercise(KeyError):
 @cache
 def checkers_of(assignment: str) -> dict[str, Checker]:
     """All checkers of one assignment, by exercise id."""
-    module_name = ASSIGNMENT_MODULES.get(assignment)
-    if module_name is None:
-        known = ", ".join(sorted(ASSIGNMENT_MODULES))
-        raise UnknownExercise(f"no assignment {assignment!r} has checks (known: {known})")
-    module = importlib.import_module(f"{__package__}.course.{module_name}")
+    module_name = module_name_of(assignment)
+    if module_name is None or module_name not in _modules():
+        known = ", ".join(f"'{name}'" for name in sorted(_modules()))
+        raise UnknownExercise(f"no assignment {assignment!r} has checks (checker modules: {known})")
+    module = importlib.import_module(f"{course_package.__name__}.{module_name}")
+    if getattr(module, "ASSIGNMENT", None) != assignment:
+        raise UnknownExercise(f"{module.__name__} checks {module.ASSIGNMENT!r}, not {assignment!r}")
     found: dict[str, Checker] = {}
     for checker in module.CHECKERS:
         if not checker.exercise.startswith(f"{assignment}/"):
@@ -54,4 +86,4 @@ def get_checker(exercise: str) -> Checker:
 
 
 def all_exercise_ids() -> list[str]:
-    return sorted(e for a in ASSIGNMENT_MODULES for e in checkers_of(a))
+    return sorted(e for a in assignments_with_checks() for e in checkers_of(a))

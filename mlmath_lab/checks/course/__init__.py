@@ -1,1 +1,1 @@
-"""Checkers of the course, one module per assignment (see ``registry.ASSIGNMENT_MODULES``)."""
+"""Checkers of the course, one module per assignment (see :mod:`..registry`)."""

@@ -15,7 +15,8 @@ import numpy as np
 from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare
 
-A = "01-linear-algebra"
+ASSIGNMENT = "01-linear-algebra"
+A = ASSIGNMENT
 
 
 def _rng(seed: int) -> np.random.Generator:

@@ -11,3 +11,11 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 # mlmath-lab's own settings (see `mlmath-lab validate --help-all`):
 c.Validator.cell_timeout = 180
+
+# Feedback shows scores, the visible tests and the check messages, never the hidden tests' code
+# (nbgrader's default feedback renders the autograded notebook, hidden tests included).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "mlmath_lab.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

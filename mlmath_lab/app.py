@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from jupyter_core.application import JupyterApp
-from traitlets import Bool, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 from traitlets.config import Application, Config
 
 from . import __version__
@@ -210,6 +210,59 @@ class AutogradeApp(CourseApp):
             self.exit(1)
 
 
+class ReportApp(CourseApp):
+    name = "mlmath-lab-report"
+    description = """Report on an autograded assignment: per-exercise pass rates (full, partial,
+    zero points) and the histogram of total scores from nbgrader's gradebook, and the most
+    frequent problems (the checks' hints) from the autograded notebooks. Plain-text tables, or
+    JSON with --json; a PNG chart as well. Argument: the assignment name."""
+    top = Integer(10, help="How many of the most frequent problems to show.").tag(config=True)
+    png = Unicode(
+        "",
+        help="Where to write the PNG chart. Default: <course root>/reports/<assignment>-report.png.",
+    ).tag(config=True)
+    as_json = Bool(False, help="Print the report as JSON instead of tables.").tag(config=True)
+    aliases = {**CourseApp.aliases, "top": "ReportApp.top", "png": "ReportApp.png"}
+    flags = {
+        "json": ({"ReportApp": {"as_json": True}}, "Print the report as JSON instead of tables."),
+    }
+
+    def start(self) -> None:
+        import json
+
+        from .report import (
+            ReportError,
+            build_report,
+            default_png_path,
+            render_png,
+            render_text,
+            report_json,
+        )
+
+        if len(self.extra_args) != 1:
+            self.fail("give one assignment name: mlmath-lab report ASSIGNMENT")
+            return
+        course, config = self.open_course()
+        try:
+            report = build_report(course.root, self.extra_args[0], config)
+        except ReportError as error:
+            self.fail(str(error))
+            return
+        for warning in report.warnings:
+            self.log.warning("%s", warning)
+        png = Path(self.png).expanduser() if self.png else default_png_path(report)
+        try:
+            render_png(report, png)
+        except OSError as error:
+            self.fail(f"cannot write the chart {png}: {error.strerror or error}")
+            return
+        if self.as_json:
+            print(json.dumps({**report_json(report, self.top), "png": str(png)}, indent=2))
+        else:
+            print(render_text(report, self.top))
+            print(f"\nchart: {png}")
+
+
 class MlmathLabApp(JupyterApp):
     name = "mlmath-lab"
     version = __version__
@@ -218,6 +271,7 @@ class MlmathLabApp(JupyterApp):
         "validate": (ValidateApp, ValidateApp.description.splitlines()[0]),
         "lab": (LabApp, LabApp.description.splitlines()[0]),
         "autograde": (AutogradeApp, AutogradeApp.description.splitlines()[0]),
+        "report": (ReportApp, ReportApp.description.splitlines()[0]),
     }
 
     def start(self) -> None:

@@ -130,6 +130,25 @@ def _with(nb: NotebookNode, sources: dict[str, str]) -> NotebookNode:
     return nb
 
 
+def _hidden_test_lines() -> list[str]:
+    """Distinctive lines of the source notebook's hidden tests (HTML-escaped as rendered)."""
+    import html
+
+    nb = nbformat.read(COURSE / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    lines: list[str] = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 25 and "import" not in line:
+                lines.append(html.escape(line.strip(), quote=False))
+    assert len(lines) > 10
+    return lines
+
+
 def batch(course: Path) -> dict[str, NotebookNode]:
     release = _release(course)
     solutions = _solutions()
@@ -294,6 +313,18 @@ def test_parity_with_nbgrader_autograde(released: Path, tmp_path: Path) -> None:
     assert any(c.get("outputs") for c in correct.cells if c.cell_type == "code")
     assert not (b / ".mlmath-lab-autograde-staging").exists()
 
+    # Feedback, as students get it: scores and check messages, never the hidden tests' code.
+    done = _nbgrader(b, "generate_feedback", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    hidden = _hidden_test_lines()
+    for student in ("correct", "raising", "partial"):
+        html = (b / "feedback" / student / ASSIGNMENT / "linear_algebra.html").read_text()
+        assert "Score:" in html or "score" in html
+        leaked = [line for line in hidden if line in html]
+        assert not leaked, (student, leaked[:3])
+    raising = (b / "feedback" / "raising" / ASSIGNMENT / "linear_algebra.html").read_text()
+    assert "student bug" in raising  # the student's own error and the check's message stay
+
 
 @pytest.mark.slow
 def test_rerun_skips_force_regrades_and_bad_json_is_named(course: Path) -> None:
@@ -394,3 +425,184 @@ def test_interrupted_run_leaves_no_partial_student_and_rerun_finishes(
         "b": 15,
         "c": 0,
     }
+
+
+# ---------------------------------------------------------------- hostile and broken submissions
+
+
+def _code_cell_index(nb: NotebookNode, grade_id: str) -> int:
+    return next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def hostile_batch(course: Path) -> dict[str, NotebookNode | str]:
+    """A class where most submissions attack the grader; one is correct."""
+    correct = batch(course)["correct"]
+    secret = f"{course}/source/{ASSIGNMENT}/{NOTEBOOK}"
+
+    def solved_but(grade_id: str, source: str) -> NotebookNode:
+        return _with(correct, {grade_id: source})
+
+    deleted = copy.deepcopy(correct)
+    del deleted.cells[_code_cell_index(deleted, "softmax")]
+    duplicated = copy.deepcopy(correct)
+    duplicated.cells.insert(
+        _code_cell_index(duplicated, "dot_loop"),
+        copy.deepcopy(duplicated.cells[_code_cell_index(duplicated, "dot_loop")]),
+    )
+    reordered = copy.deepcopy(correct)
+    test = reordered.cells.pop(_code_cell_index(reordered, "softmax"))
+    reordered.cells.insert(_code_cell_index(reordered, "softmax_solution"), test)
+    patch = (
+        "import numpy as np\nimport mlmath_lab.checks as mc\n"
+        "mc.check = lambda *a, **k: None\nmc.assert_matches = lambda *a, **k: None\n"
+        "np.allclose = lambda *a, **k: True\n"
+        "def softmax(z, axis=-1):\n    return np.zeros_like(z)"
+    )
+    return {
+        "correct": correct,
+        "memory": solved_but(
+            "dot_loop_solution",
+            "hog = []\nwhile True:\n    hog.append(bytearray(100 * 2**20))",
+        ),
+        "forkbomb": solved_but("dot_loop_solution", "import os\nwhile True:\n    os.fork()"),
+        "sysexit": solved_but("dot_loop_solution", "import sys\nsys.exit(3)"),
+        "osexit": solved_but("dot_loop_solution", "import os\nos._exit(0)"),
+        "patcher": solved_but("softmax_solution", patch),
+        "reader": solved_but(
+            "dot_loop_solution",
+            f"print(open({secret!r}).read())\n" + _solutions()["dot_loop_solution"],
+        ),
+        "flood": solved_but(
+            "dot_loop_solution",
+            "print('x' * 50_000_000)\nopen('big.bin', 'wb').write(b'0' * 300 * 2**20)",
+        ),
+        "deleted": deleted,
+        "duplicated": duplicated,
+        "reordered": reordered,
+        "notjson": '{"cells": [{"cell_type": "code", ',
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_executor_available(), reason="PrewarmedExecutor not there yet")
+def test_a_hostile_class_is_graded_and_each_attack_is_named(released: Path, tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    shutil.copytree(released, ours)
+    shutil.copytree(released, theirs)
+    notebooks = hostile_batch(ours)
+    submit(ours, notebooks)
+    with (ours / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Autograder.memory_mb = 1024\nc.Autograder.max_file_mb = 50\n")
+
+    done = mlmath_lab("autograde", ASSIGNMENT, f"--course-dir={ours}", timeout=900)
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr[-3000:]  # 1: some submissions failed
+    scores = gradebook_scores(ours)
+    totals = {s: c["TOTAL"] for s, c in scores.items()}
+
+    # The correct student is untouched by the others: full marks, every cell.
+    assert totals["correct"] == 15
+    assert all(v is not None and v > 0 for k, v in scores["correct"].items() if k != "TOTAL")
+    # Attacks confined to one cell cost that exercise only (dot_loop is worth 1 point).
+    for student in ("memory", "forkbomb", "sysexit", "flood"):
+        assert totals[student] == 14, (student, scores[student])
+        assert scores[student]["linear_algebra/dot_loop"] == 0
+    # The monkeypatching student is not fooled into points: softmax (2 points) scores 0.
+    assert scores["patcher"]["linear_algebra/softmax"] == 0 and totals["patcher"] == 13
+    assert "NOTE patcher: its code patched" in out and "mlmath_lab.checks.check" in out
+    # The hidden tests are not on disk for the student to read.
+    reader = (ours / "autograded" / "reader" / ASSIGNMENT / NOTEBOOK).read_text()
+    assert "BEGIN HIDDEN TESTS" not in reader.split('"source"', 1)[0]
+    graded = nbformat.reads(reader, as_version=4)
+    dot_solution = graded.cells[_code_cell_index(graded, "dot_loop_solution")]
+    errors = [o for o in dot_solution.outputs if o.output_type == "error"]
+    assert errors and errors[0].ename in ("PermissionError", "FileNotFoundError")
+    # Huge output was cut, and the big file was refused.
+    flood = nbformat.read(ours / "autograded" / "flood" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    flood_cell = flood.cells[_code_cell_index(flood, "dot_loop_solution")]
+    text = "".join(o.get("text", "") for o in flood_cell.outputs)
+    assert len(text) < 2_000_000
+    assert (ours / "autograded" / "flood" / ASSIGNMENT / NOTEBOOK).stat().st_size < 5_000_000
+    # Failures say why, in words; nothing half-written is left for them.
+    assert "FAILED osexit: linear_algebra.ipynb:" in out
+    assert "FAILED notjson:" in out and "invalid JSON" in out
+    for student in ("osexit", "notjson"):
+        assert student not in scores
+        assert not (ours / "autograded" / student).exists()
+    # A copied graded cell: nbgrader cannot grade the notebook; the reason says what to do.
+    assert (
+        "FAILED duplicated: submitted/duplicated/01-linear-algebra/linear_algebra.ipynb: the "
+        "graded cell 'dot_loop' appears more than once (copied cells)" in out
+    )
+    assert "9 graded" in out and "3 failed" in out
+
+    # Deleted, duplicated and reordered graded cells come out as nbgrader's own autograde.
+    submit(theirs, {"duplicated": notebooks["duplicated"]})  # type: ignore[dict-item]
+    done = _nbgrader(theirs, "autograde", ASSIGNMENT)
+    assert "nbgrader update" in done.stderr  # nbgrader cannot grade it either
+    assert not (theirs / "autograded" / "duplicated" / ASSIGNMENT / NOTEBOOK).exists()
+    shutil.rmtree(theirs / "submitted" / "duplicated")
+    structural = {s: notebooks[s] for s in ("correct", "deleted", "reordered")}
+    submit(theirs, structural)  # type: ignore[arg-type]
+    done = _nbgrader(theirs, "autograde", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    expected = gradebook_scores(theirs)
+    for student in ("correct", "deleted", "reordered"):
+        assert scores[student] == expected[student], student
+    assert totals["reordered"] == 13  # the softmax test ran before softmax was defined
+    assert totals["deleted"] == 13  # the deleted softmax test scores nothing
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_executor_available(), reason="PrewarmedExecutor not there yet")
+def test_a_killed_run_leaves_no_partial_rows_and_a_rerun_finishes(course: Path) -> None:
+    import os
+    import signal
+
+    correct = batch(course)["correct"]
+    stub = _release(course)
+    students = {f"s{i:02d}": correct if i % 2 else stub for i in range(8)}
+    submit(course, students)  # type: ignore[arg-type]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlmath_lab.app",
+            "autograde",
+            ASSIGNMENT,
+            f"--course-dir={course}",
+            "--Autograder.workers=1",
+        ],
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 300
+    for line in proc.stdout:  # kill -9 the whole run once some students are graded
+        if line.startswith("[3/8]") or time.monotonic() > deadline:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    from nbgrader.api import Gradebook
+
+    def complete(student: str) -> bool:
+        return (course / "autograded" / student / ASSIGNMENT / NOTEBOOK).is_file()
+
+    done = mlmath_lab("autograde", ASSIGNMENT, f"--course-dir={course}")
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert "skipped" in done.stdout
+    totals = {s: c["TOTAL"] for s, c in gradebook_scores(course).items()}
+    assert totals == {s: (15 if int(s[1:]) % 2 else 0) for s in students}
+    assert all(complete(s) for s in students)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for submission in gb.assignment_submissions(ASSIGNMENT):
+            for notebook in submission.notebooks:
+                assert all(g.auto_score is not None for g in notebook.grades), submission

@@ -66,6 +66,8 @@ class ExecutionResult:
     notebook: NotebookNode  # the notebook run, its code cells with outputs and execution counts
     problem: str | None  # None, or what went wrong, in words an instructor understands
     duration_s: float
+    # names the submission had patched (check library, numpy, torch) and the grader put back
+    restored: list[str] = dataclasses.field(default_factory=list)
 
 
 class _Stopped(Exception):
@@ -185,6 +187,7 @@ class PrewarmedExecutor:
         nb.metadata["language_info"] = dict(LANGUAGE_INFO)
         problem: str | None = None
         pid: int | None = None
+        restored: list[str] = []
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.connect(self._socket_path)
@@ -193,7 +196,7 @@ class PrewarmedExecutor:
             for index, cell in enumerate(nb.cells):
                 # nbclient runs code cells that are not blank, and only those.
                 if cell.cell_type == "code" and cell.source.strip():
-                    self._run_cell(sock, pid, index, cell, deadline)
+                    restored += self._run_cell(sock, pid, index, cell, deadline)
         except _Stopped as stop:
             problem = str(stop)
         except OSError as exc:
@@ -202,7 +205,8 @@ class PrewarmedExecutor:
             sock.close()  # the child exits on EOF
             if pid is not None:
                 self._finish(pid)
-        return ExecutionResult(nb, problem, time.monotonic() - started)
+        restored = list(dict.fromkeys(restored))
+        return ExecutionResult(nb, problem, time.monotonic() - started, restored)
 
     def _hello(self, sock: socket.socket, deadline: float) -> int:
         hello = self._receive(sock, None, deadline, "starting")
@@ -225,12 +229,12 @@ class PrewarmedExecutor:
 
     def _run_cell(
         self, sock: socket.socket, pid: int, index: int, cell: NotebookNode, deadline: float
-    ) -> None:
+    ) -> list[str]:
         where = _cell_name(index, cell)
         now = time.monotonic()
         if now >= deadline:
             raise _Stopped(self._notebook_timeout(where))
-        send_frame(sock, {"source": cell.source})
+        send_frame(sock, {"source": cell.source, "graded": _is_instructor_cell(cell)})
         hard_stop = min(now + self.limits.cell_timeout + HARD_STOP_GRACE_S, deadline)
         try:
             reply = self._receive(sock, pid, hard_stop, where)
@@ -244,6 +248,7 @@ class PrewarmedExecutor:
             ) from None
         cell.outputs = [nbformat.from_dict(output) for output in reply["outputs"]]
         cell.execution_count = reply["execution_count"]
+        return [str(name) for name in reply.get("restored", [])]
 
     def _notebook_timeout(self, where: str) -> str:
         return (
@@ -348,6 +353,12 @@ class PrewarmedExecutor:
                 return ""
             data += chunk
         return data.decode(errors="replace").strip()
+
+
+def _is_instructor_cell(cell: NotebookNode) -> bool:
+    """A graded or locked cell (nbgrader restores its source): it runs on unpatched checks."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade") or meta.get("locked")) and not meta.get("solution")
 
 
 def _cell_name(index: int, cell: NotebookNode) -> str:

@@ -78,6 +78,13 @@ def notebook_digest(nb: NotebookNode) -> str:
     return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode()).hexdigest()
 
 
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def copy_outputs(target: NotebookNode, executed: NotebookNode) -> None:
     """Give ``target`` the outputs and execution counts of ``executed`` (same cells)."""
     for cell, done in zip(target.cells, executed.cells, strict=True):
@@ -97,6 +104,7 @@ class Execution:
 
     nb: NotebookNode  # sanitized: what nbgrader's Execute would receive
     digest: str
+    file_digest: str  # of the submitted file that was sanitized
     result: ExecutionResultLike | None = None
     error: str | None = None  # the executor itself raised
 
@@ -118,6 +126,7 @@ class Summary:
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # graded, with something to know
     scores: dict[str, float] = field(default_factory=dict)  # every graded submission
     max_score: float = 0.0
     wall_s: float = 0.0
@@ -131,6 +140,8 @@ class Summary:
         ]
         for student, reason in sorted(self.failed.items()):
             out.append(f"  FAILED {student}: {reason}")
+        for student, note in sorted(self.notes.items()):
+            out.append(f"  NOTE {student}: {note}")
         if self.scores:
             values = sorted(self.scores.values())
             out.append(
@@ -207,29 +218,65 @@ def _prewarmed_execute_class() -> type:
         with outputs taken from the pre-warmed executor instead of a fresh kernel."""
 
         def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
-            owner = self.parent
-            while owner is not None and not isinstance(owner, _ConverterMixin):
-                owner = owner.parent
-            if owner is None:
-                raise RuntimeError("PrewarmedExecute runs only inside mlmath-lab's Autograde")
-            owner.fill_outputs(nb, resources)
+            _owner(self).fill_outputs(nb, resources)
             return nb, resources
 
     return PrewarmedExecute
 
 
 class _ConverterMixin:
-    """Marker for the converter that ``PrewarmedExecute`` asks for outputs."""
+    """Marker for the converter that ``PrewarmedExecute`` and ``ReuseSanitized`` ask; its
+    ``assignment_cells`` serve the steps of :mod:`.steps`."""
+
+    assignment_cells: Any = None
 
     def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
         raise NotImplementedError
+
+    def sanitized(self, nb: NotebookNode, resources: Any) -> NotebookNode | None:
+        raise NotImplementedError
+
+
+def _owner(preprocessor: Any) -> _ConverterMixin:
+    owner = preprocessor.parent
+    while owner is not None and not isinstance(owner, _ConverterMixin):
+        owner = owner.parent
+    if owner is None:
+        raise RuntimeError(f"{type(preprocessor).__name__} runs only inside mlmath-lab's Autograde")
+    return owner
+
+
+def _reuse_sanitized_class() -> type:
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    from .steps import fast_steps
+
+    class ReuseSanitized(NbGraderPreprocessor):  # type: ignore[misc, valid-type]
+        """Pass 2's sanitize step: pass 1 already ran nbgrader's sanitize preprocessors on
+        this very file (same bytes), so their result is taken instead of computed twice."""
+
+        def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+            owner = _owner(self)
+            done = owner.sanitized(nb, resources)
+            if done is not None:
+                return done, resources
+            for step in fast_steps(owner.sanitize_preprocessors):  # type: ignore[attr-defined]
+                if isinstance(step, type):
+                    step = step(parent=self.parent, config=self.config)
+                nb, resources = step(nb, resources)
+            return nb, resources
+
+    return ReuseSanitized
 
 
 def _converter_class() -> type:
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
 
+    from .steps import fast_steps
+
     prewarmed_execute = _prewarmed_execute_class()
+    reuse_sanitized = _reuse_sanitized_class()
 
     class PrewarmedAutograde(_ConverterMixin, Autograde):  # type: ignore[misc, valid-type]
         """nbgrader's ``Autograde`` with ``Execute`` swapped for ``PrewarmedExecute``."""
@@ -239,17 +286,19 @@ def _converter_class() -> type:
         failure: str | None = None
 
         def _init_preprocessors(self) -> None:
-            if self._sanitizing:
-                super()._init_preprocessors()
-                return
             self.exporter._preprocessors = []
-            for pp in self.autograde_preprocessors:
-                if isinstance(pp, str):
-                    from traitlets.utils.importstring import import_item
-
-                    pp = import_item(pp)
-                if isinstance(pp, type) and issubclass(pp, Execute):
-                    pp = prewarmed_execute
+            if self._sanitizing:
+                steps = (
+                    [reuse_sanitized]
+                    if self.submission is not None
+                    else list(fast_steps(self.sanitize_preprocessors))
+                )
+            else:
+                steps = [
+                    prewarmed_execute if isinstance(pp, type) and issubclass(pp, Execute) else pp
+                    for pp in fast_steps(self.autograde_preprocessors)
+                ]
+            for pp in steps:
                 self.exporter.register_preprocessor(pp)
 
         def sanitize(self, notebook_filename: str) -> NotebookNode:
@@ -261,10 +310,21 @@ def _converter_class() -> type:
             output, _ = self.exporter.from_filename(notebook_filename, resources=resources)
             return nbformat.reads(output, as_version=nbformat.NO_CONVERT)
 
+        def sanitized(self, nb: NotebookNode, resources: Any) -> NotebookNode | None:
+            execution = self._execution(resources)
+            path = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
+            if execution is None or execution.file_digest != _file_digest(path):
+                return None  # changed since pass 1 (or never seen): sanitize it again
+            return nbformat.from_dict(copy.deepcopy(execution.nb))
+
+        def _execution(self, resources: Any) -> Execution | None:
+            submission = self.submission
+            notebook_id = resources["nbgrader"]["notebook"]
+            return submission.executions.get(notebook_id) if submission else None
+
         def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
             notebook_id = resources["nbgrader"]["notebook"]
-            submission = self.submission
-            execution = submission.executions.get(notebook_id) if submission else None
+            execution = self._execution(resources)
             result: ExecutionResultLike | None = None
             if execution is not None and execution.error is not None:
                 self.failure = f"{notebook_id}.ipynb: {execution.error}"
@@ -426,10 +486,14 @@ class Autograder(LoggingConfigurable):
         coursedir.assignment_id = assignment
         summary = Summary(assignment)
 
+        from .steps import AssignmentCells
+
         converter_class = _converter_class()
         with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
             try:
-                known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
+                # the source cells, read once: the same for every student of this run
+                cells = AssignmentCells.load(gb, assignment)
+                known = set(cells.notebooks)
             except MissingEntry:
                 raise SubmissionProblem(
                     f"no assignment {assignment!r} in the gradebook {coursedir.db_url}: "
@@ -443,6 +507,7 @@ class Autograder(LoggingConfigurable):
 
         # Pass 1's converter: sanitize only (reads the gradebook, writes nothing).
         sanitizer = converter_class(coursedir=coursedir, parent=self, config=cfg)
+        sanitizer.assignment_cells = cells
         sanitizer.log = self._nbgrader_logger()  # pass 2 reports nbgrader's warnings
         from nbconvert.writers import FilesWriter
 
@@ -489,8 +554,13 @@ class Autograder(LoggingConfigurable):
                     for future in sorted(done, key=lambda f: pending[f].student):
                         sub = pending.pop(future)
                         reason = self._grade_student(
-                            converter_class, coursedir, cfg, assignment, sub, executor
+                            converter_class, coursedir, cfg, assignment, sub, executor, cells
                         )
+                        note = _tampering_note(sub)
+                        if note:
+                            summary.notes[sub.student] = note
+                            progress.message(f"NOTE {sub.student}: {note}")
+                        sub.executions.clear()  # the notebooks are written: free their memory
                         if reason is None:
                             summary.graded.append(sub.student)
                             progress.advance(f"graded {sub.student}")
@@ -580,14 +650,25 @@ class Autograder(LoggingConfigurable):
             sub.problem = f"cannot copy the submission's files: {error}"
             return
         for path in sub.notebooks:
+            file_digest = _file_digest(path)
             try:
                 nb = sanitizer.sanitize(str(path))
             except Exception as error:
-                sub.problem = f"{os.path.relpath(path, coursedir.root)}: {_describe(error)}"
+                where = os.path.relpath(path, coursedir.root)
+                copies = _duplicated_grade_ids(path)
+                if copies:  # nbgrader strips the copies' metadata, then rejects the notebook
+                    sub.problem = (
+                        f"{where}: the graded cell{'s' if len(copies) > 1 else ''} "
+                        f"{', '.join(repr(c) for c in copies)} appear{'' if len(copies) > 1 else 's'}"
+                        " more than once (copied cells); nbgrader cannot grade this notebook: "
+                        "delete the copies and grade it again"
+                    )
+                else:
+                    sub.problem = f"{where}: {_describe(error)}"
                 return
             # the notebook as nbgrader's autograded/ folder holds it while it runs
             nbformat.write(nb, str(workdir / path.name))
-            sub.executions[path.stem] = Execution(nb, notebook_digest(nb))
+            sub.executions[path.stem] = Execution(nb, notebook_digest(nb), file_digest or "")
 
     @staticmethod
     def _execute(executor: NotebookExecutor, sub: Submission, workdir: Path) -> None:
@@ -610,6 +691,7 @@ class Autograder(LoggingConfigurable):
         assignment: str,
         sub: Submission,
         executor: NotebookExecutor,
+        cells: Any,
     ) -> str | None:
         """Pass 2: nbgrader's Autograde for one student; None when graded, else the reason."""
         from glob import escape
@@ -634,6 +716,7 @@ class Autograder(LoggingConfigurable):
         converter.log = logger
         converter.submission = sub
         converter.rerun = executor.run
+        converter.assignment_cells = cells
         with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
             before = _snapshot(gb, assignment, sub.student)
         reason: str | None = None
@@ -720,6 +803,30 @@ def _autograde_env() -> Iterator[None]:
             os.environ.pop("NBGRADER_EXECUTION", None)
         else:
             os.environ["NBGRADER_EXECUTION"] = before
+
+
+def _tampering_note(sub: Submission) -> str | None:
+    """Names the submission patched in the check library, numpy or torch (put back before
+    grading, so its checks ran on the originals)."""
+    names = [
+        name
+        for execution in sub.executions.values()
+        if execution.result is not None
+        for name in getattr(execution.result, "restored", [])
+    ]
+    if not names:
+        return None
+    shown = ", ".join(list(dict.fromkeys(names))[:6]) + (", ..." if len(set(names)) > 6 else "")
+    return f"its code patched {shown}; the originals were put back before its tests ran"
+
+
+def _duplicated_grade_ids(path: Path) -> list[str]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells]
+    except (OSError, ValueError, AttributeError):
+        return []
+    return sorted({i for i in ids if i and ids.count(i) > 1})
 
 
 def _describe(error: BaseException) -> str:

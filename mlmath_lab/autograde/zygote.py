@@ -53,6 +53,7 @@ WARM_MODULES = (
     "torch.nn",
     "torch.nn.functional",
     "matplotlib.pyplot",
+    "ipywidgets",  # the notebooks' demos: ~90 ms to import, in every submission otherwise
     "secrets",
     "random",
     "math",
@@ -188,6 +189,7 @@ class Zygote:
         if "matplotlib" in sys.modules:
             with contextlib.suppress(ImportError):
                 importlib.import_module("matplotlib_inline.backend_inline")
+                _warm_matplotlib()
         module, _, function = self.sandbox_entry.partition(":")
         # Imported here, so that a missing sandbox stops start(), not every submission.
         self.enter_sandbox: Callable[..., None] = getattr(importlib.import_module(module), function)
@@ -197,6 +199,8 @@ class Zygote:
 
         CAPTURE.start(10_000)
         self.shell.run_cell("None", store_history=False, silent=True)
+        self.guard = _import_the_checks()
+        self.snapshot: Any = None
 
     def serve(self) -> None:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
@@ -280,7 +284,8 @@ class Zygote:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.close(devnull)
-        send_frame(conn, {"pid": os.getpid()})
+        me = os.getpid()
+        send_frame(conn, {"pid": me})
         setup = recv_frame(conn)
         if setup is None:
             os._exit(0)
@@ -289,6 +294,12 @@ class Zygote:
         except BaseException:
             send_frame(conn, {"error": traceback.format_exc(limit=5)})
             os._exit(1)
+        if self.guard:
+            # After the sandbox (which sets builtins.input), before any student code.
+            from mlmath_lab.checks import integrity
+
+            self.snapshot = integrity.Snapshot()
+            integrity.install(self.snapshot)
         send_frame(conn, {"ok": True})
         from .capture import CAPTURE, CapturedStream
 
@@ -299,9 +310,15 @@ class Zygote:
             message = recv_frame(conn)
             if message is None:
                 os._exit(0)
+            restored = self.restore_the_checks() if message.get("graded") else []
             count = self.shell.execution_count
             run_cell(self.shell, message["source"], limits.cell_timeout, limits.max_output_bytes)
-            reply = {"outputs": CAPTURE.outputs, "execution_count": count}
+            if os.getpid() != me:
+                # A copy the student's code forked, back from the cell: only the child itself
+                # talks to the executor, or copies would answer for it with their own state.
+                os._exit(0)
+            restored += self.restored_by_the_checks()
+            reply = {"outputs": CAPTURE.outputs, "execution_count": count, "restored": restored}
             try:
                 send_frame(conn, reply)
             except (TypeError, ValueError) as exc:  # output that JSON cannot carry
@@ -309,6 +326,23 @@ class Zygote:
                     {"output_type": "stream", "name": "stderr", "text": f"unserialisable: {exc}"}
                 ]
                 send_frame(conn, reply)
+
+    def restore_the_checks(self) -> list[str]:
+        """Before a graded cell: undo the submission's patches of the checks' modules (through
+        the zygote's own reference to the snapshot, which student code cannot rebind)."""
+        if self.snapshot is None:
+            return []
+        return [*self.restored_by_the_checks(), *self.snapshot.restore()]
+
+    def restored_by_the_checks(self) -> list[str]:
+        """What the checks themselves put back while the cell ran (after student calls)."""
+        if self.snapshot is None:
+            return []
+        from mlmath_lab.checks import integrity
+
+        with contextlib.suppress(Exception):  # the submission may have broken the module
+            return integrity.take_restored()
+        return []
 
     def enter(self, setup: dict[str, Any]) -> Any:
         from .limits import Limits
@@ -341,6 +375,33 @@ class Zygote:
 
         builtins.input = no_input
         return limits
+
+
+def _import_the_checks() -> bool:
+    """With the check library preloaded: import every assignment's checkers once, here, not
+    per submission. True when there are checks to guard."""
+    if "mlmath_lab.checks" not in sys.modules:
+        return False
+    from mlmath_lab.checks.registry import assignments_with_checks, checkers_of
+
+    for assignment in assignments_with_checks():
+        checkers_of(assignment)
+    return True
+
+
+def _warm_matplotlib() -> None:
+    """Draw one throwaway figure as the inline backend does: the font cache, text layout and
+    the PNG writer are loaded once here, not in every submission that plots."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0.0, 1.0], [0.0, 1.0], label="$x$")
+    ax.set_title("warm-up")
+    ax.legend()
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    plt.close(fig)
 
 
 class CellTimeout(BaseException):

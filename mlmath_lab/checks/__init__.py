@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import integrity
 from .checker import Case, Checker, Misconception
 from .compare import Mismatch, compare, summarize
 from .registry import UnknownExercise, all_exercise_ids, get_checker
@@ -67,6 +68,7 @@ def assert_matches(
 ) -> None:
     """Hidden-test helper: compare one output with its reference, with a readable failure."""
     __tracebackhide__ = True
+    integrity.restore()  # when grading: undo what the student's code patched
     mismatch = compare(got, expected, rtol=rtol, atol=atol)
     if mismatch is not None:
         raise CheckFailed(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import integrity
 from .compare import Mismatch, compare, summarize
 from .result import CaseOutcome, CheckResult
 from .student_code import Raised, call_quietly, describe_student_error
@@ -93,6 +94,7 @@ class Checker:
 
     def _run_case(self, student: Any, case: Case, result: CheckResult) -> tuple[CaseOutcome, bool]:
         got = call_quietly(student, case.args, case.kwargs)
+        integrity.restore()  # when grading: undo what the student's function patched
         if isinstance(got, Raised) and got.not_implemented:
             result.status = "not_implemented"
             return CaseOutcome(case.name, "error", NOT_IMPLEMENTED_MESSAGE), True

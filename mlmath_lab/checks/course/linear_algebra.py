@@ -14,19 +14,11 @@ import numpy as np
 
 from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare
+from ..references import rng as _rng
+from ..references import torch as _torch
 
 ASSIGNMENT = "01-linear-algebra"
 A = ASSIGNMENT
-
-
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
-
-
-def _torch() -> Any:
-    import torch  # imported on first use: a kernel that only checks dot_loop need not load it
-
-    return torch
 
 
 # -- dot product by loop ----------------------------------------------------------------------

@@ -1,0 +1,261 @@
+"""nbgrader's autograde preprocessors, with their gradebook traffic cut to what changes.
+
+nbgrader's rules stay nbgrader's code: each class here subclasses nbgrader's own preprocessor
+and replaces only where its data comes from or when it is committed.
+
+- ``CachedOverwriteCells`` and ``CachedOverwriteKernelspec`` read the source cells and the
+  kernelspec from an :class:`AssignmentCells` snapshot, loaded from the gradebook once per run,
+  instead of opening the gradebook and querying it cell by cell for every student. The source
+  cells do not change while an assignment is graded.
+- ``MemoCheckCellMetadata`` runs nbgrader's metadata validation once per distinct metadata
+  dict. Validation is a pure function of that dict, and the locked cells of 300 submissions
+  carry the same metadata, so the answer is the same; nbgrader's own validator recompiles
+  the JSON schema for every cell of every notebook.
+- ``BatchedSaveAutoGrades`` keeps nbgrader's scoring and commits a notebook's grades and
+  comments once, not once per cell.
+
+``Autograde`` converters find these through :data:`FAST_STEPS`; a preprocessor the
+instructor configured in their place (a subclass, another list) is used as configured.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    NbGraderPreprocessor,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+
+@dataclass(frozen=True)
+class SourceCellRecord:
+    """A source cell as nbgrader's gradebook stores it (the fields its preprocessors read)."""
+
+    name: str
+    cell_type: str
+    locked: bool
+    checksum: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class GradedCellRecord:
+    name: str
+    max_score: float
+
+
+@dataclass
+class NotebookRecord:
+    """One source notebook: what ``Gradebook.find_notebook`` returns, as plain data."""
+
+    name: str
+    kernelspec: str | None
+    source_cells: list[SourceCellRecord] = field(default_factory=list)
+    grade_cells: list[GradedCellRecord] = field(default_factory=list)
+    solution_cells: list[GradedCellRecord] = field(default_factory=list)
+    task_cells: list[GradedCellRecord] = field(default_factory=list)
+
+
+class AssignmentCells:
+    """The gradebook's source notebooks of one assignment, read once, answering the lookups
+    of nbgrader's preprocessors with nbgrader's own errors (``MissingEntry``)."""
+
+    def __init__(self, assignment: str, notebooks: dict[str, NotebookRecord]) -> None:
+        self.assignment = assignment
+        self.notebooks = notebooks
+
+    @classmethod
+    def load(cls, gb: Gradebook, assignment: str) -> AssignmentCells:
+        notebooks: dict[str, NotebookRecord] = {}
+        for nb in gb.find_assignment(assignment).notebooks:
+            record = NotebookRecord(nb.name, nb.kernelspec)
+            record.source_cells = [
+                SourceCellRecord(c.name, c.cell_type, bool(c.locked), c.checksum, c.source)
+                for c in nb.source_cells
+            ]
+            record.grade_cells = [GradedCellRecord(c.name, c.max_score) for c in nb.grade_cells]
+            record.solution_cells = [GradedCellRecord(c.name, 0.0) for c in nb.solution_cells]
+            record.task_cells = [GradedCellRecord(c.name, c.max_score) for c in nb.task_cells]
+            notebooks[nb.name] = record
+        return cls(assignment, notebooks)
+
+    # Gradebook's lookups, for the preprocessors below (arguments as nbgrader passes them).
+    def find_notebook(self, name: str, assignment: str) -> NotebookRecord:
+        if assignment != self.assignment or name not in self.notebooks:
+            raise MissingEntry()
+        return self.notebooks[name]
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> SourceCellRecord:
+        for cell in self.find_notebook(notebook, assignment).source_cells:
+            if cell.name == name:
+                return cell
+        raise MissingEntry()
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> GradedCellRecord:
+        record = self.find_notebook(notebook, assignment)
+        for cell in (*record.grade_cells, *record.task_cells):
+            if cell.name == name:
+                return cell
+        raise MissingEntry()
+
+    def __enter__(self) -> AssignmentCells:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _assignment_cells(preprocessor: Any) -> AssignmentCells:
+    """The snapshot of the converter that runs ``preprocessor`` (its ``assignment_cells``)."""
+    owner = preprocessor.parent
+    while owner is not None:
+        cells = getattr(owner, "assignment_cells", None)
+        if isinstance(cells, AssignmentCells):
+            return cells
+        owner = owner.parent
+    raise RuntimeError(f"{type(preprocessor).__name__} runs only in mlmath-lab's Autograde")
+
+
+def _ids(preprocessor: Any, resources: dict[str, Any]) -> None:
+    # the attributes nbgrader's preprocess() sets before it walks the cells
+    preprocessor.notebook_id = resources["nbgrader"]["notebook"]
+    preprocessor.assignment_id = resources["nbgrader"]["assignment"]
+    preprocessor.db_url = resources["nbgrader"]["db_url"]
+    preprocessor.student_id = resources["nbgrader"].get("student")
+
+
+class CachedOverwriteCells(OverwriteCells):  # type: ignore[misc]
+    """nbgrader's ``OverwriteCells`` (same config section) on the run's snapshot."""
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        _ids(self, resources)
+        self.gradebook = _assignment_cells(self)
+        nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+        if self.add_missing_cells:
+            nb, resources = self.add_missing_grade_cells(nb, resources)
+            nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
+
+
+class CachedOverwriteKernelspec(OverwriteKernelspec):  # type: ignore[misc]
+    """nbgrader's ``OverwriteKernelspec``: the source notebook's kernelspec, from the snapshot."""
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        _ids(self, resources)
+        record = _assignment_cells(self).find_notebook(self.notebook_id, self.assignment_id)
+        if record.kernelspec:
+            nb.metadata["kernelspec"] = json.loads(record.kernelspec)
+        return nb, resources
+
+
+class _MemoValidator(MetadataValidator):  # type: ignore[misc]
+    """nbgrader's metadata validator; a metadata dict it accepted once is accepted again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accepted: set[str] = set()
+
+    def validate_cell(self, cell: NotebookNode) -> None:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            return
+        key = json.dumps(meta, sort_keys=True, default=repr)
+        if key in self.accepted:
+            return
+        super().validate_cell(cell)
+        self.accepted.add(key)
+
+
+_VALIDATOR: _MemoValidator | None = None
+
+
+class MemoCheckCellMetadata(CheckCellMetadata):  # type: ignore[misc]
+    """nbgrader's ``CheckCellMetadata`` with its validation memoised (same errors, same log)."""
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        global _VALIDATOR
+        if _VALIDATOR is None:
+            _VALIDATOR = _MemoValidator()
+        try:
+            _VALIDATOR.validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(msg)
+            raise ValidationError(msg) from None
+        return nb, resources
+
+
+class _FlushOnCommit:
+    """A session whose ``commit()`` only flushes: queries still see the changes."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+class _OneCommitGradebook:
+    def __init__(self, gb: Gradebook) -> None:
+        self._gb = gb
+        self.db = _FlushOnCommit(gb.db)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gb, name)
+
+    def __enter__(self) -> _OneCommitGradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class BatchedSaveAutoGrades(SaveAutoGrades):  # type: ignore[misc]
+    """nbgrader's ``SaveAutoGrades``: its scores and comments, committed once per notebook."""
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        _ids(self, resources)
+        with Gradebook(self.db_url) as gb:
+            self.gradebook = _OneCommitGradebook(gb)
+            try:
+                nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+            except BaseException:
+                gb.db.rollback()
+                raise
+            gb.db.commit()
+        return nb, resources
+
+
+FAST_STEPS: dict[type, type] = {
+    OverwriteCells: CachedOverwriteCells,
+    OverwriteKernelspec: CachedOverwriteKernelspec,
+    CheckCellMetadata: MemoCheckCellMetadata,
+    SaveAutoGrades: BatchedSaveAutoGrades,
+}
+"""nbgrader's step → the step that replaces it (only the exact class: a subclass an instructor
+configured is theirs and runs as written)."""
+
+
+def fast_steps(configured: list[Any]) -> Iterator[Any]:
+    """The configured preprocessors, with nbgrader's own replaced by their fast versions."""
+    from traitlets.utils.importstring import import_item
+
+    for step in configured:
+        if isinstance(step, str):
+            step = import_item(step)
+        yield FAST_STEPS.get(step, step) if isinstance(step, type) else step

@@ -515,12 +515,12 @@ def test_a_hostile_class_is_graded_and_each_attack_is_named(released: Path, tmp_
     assert scores["patcher"]["linear_algebra/softmax"] == 0 and totals["patcher"] == 13
     assert "NOTE patcher: its code patched" in out and "mlmath_lab.checks.check" in out
     # The hidden tests are not on disk for the student to read.
-    reader = (ours / "autograded" / "reader" / ASSIGNMENT / NOTEBOOK).read_text()
-    assert "BEGIN HIDDEN TESTS" not in reader.split('"source"', 1)[0]
-    graded = nbformat.reads(reader, as_version=4)
+    graded = nbformat.read(ours / "autograded" / "reader" / ASSIGNMENT / NOTEBOOK, as_version=4)
     dot_solution = graded.cells[_code_cell_index(graded, "dot_loop_solution")]
     errors = [o for o in dot_solution.outputs if o.output_type == "error"]
     assert errors and errors[0].ename in ("PermissionError", "FileNotFoundError")
+    printed = "".join(o.get("text", "") for o in dot_solution.outputs)
+    assert "HIDDEN TESTS" not in printed and "nbgrader" not in printed
     # Huge output was cut, and the big file was refused.
     flood = nbformat.read(ours / "autograded" / "flood" / ASSIGNMENT / NOTEBOOK, as_version=4)
     flood_cell = flood.cells[_code_cell_index(flood, "dot_loop_solution")]

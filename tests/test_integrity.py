@@ -74,18 +74,41 @@ def test_module_attributes_classes_checkers_and_sys_modules_are_put_back(
 def test_a_student_function_that_patches_while_checked_is_not_believed(
     guarded: integrity.Snapshot,
 ) -> None:
-    compare_module = sys.modules["mlmath_lab.checks.compare"]
+    checker = get_checker("01-linear-algebra/dot_loop")
 
-    def dot_loop(u, v):  # wrong, and it disables comparison on its way out
-        compare_module.compare = lambda *a, **k: None  # type: ignore[attr-defined]
-        np.allclose = lambda *a, **k: True  # type: ignore[assignment]
+    def dot_loop(u, v):  # wrong, and it switches off the comparison that judges it
+        checker.comparator = lambda *a, **k: None
+        checks.compare = lambda *a, **k: None  # what assert_matches compares with
+        if len(u) != len(v):
+            raise ValueError("lengths differ")
         return 0.0
 
     result = run_check("01-linear-algebra/dot_loop", dot_loop)
-    assert not result.passed
-    assert "numpy.allclose" in integrity.take_restored()
+    assert not result.passed and result.status == "failed"
+    assert "mlmath_lab.checks.course.linear_algebra.DOT_LOOP.comparator" in (
+        integrity.take_restored()
+    )
     with pytest.raises(AssertionError, match="yours"):
         assert_matches(dot_loop(np.ones(3), np.ones(3)), 3.0, "dot product")
+    assert "mlmath_lab.checks.compare" in integrity.take_restored()
+
+
+def test_without_the_guard_the_same_patch_would_fool_the_check() -> None:
+    """The control for the test above: the patch works when nothing restores it."""
+    integrity._installed.clear()
+    checker = get_checker("01-linear-algebra/dot_loop")
+    original = checker.comparator
+
+    def dot_loop(u, v):  # the same wrong answer as above
+        checker.comparator = lambda *a, **k: None
+        if len(u) != len(v):
+            raise ValueError("lengths differ")
+        return 0.0
+
+    try:
+        assert run_check("01-linear-algebra/dot_loop", dot_loop).passed
+    finally:
+        checker.comparator = original
 
 
 def test_ipython_builtins_that_come_and_go_are_not_tampering(

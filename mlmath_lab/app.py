@@ -18,7 +18,7 @@ from jupyter_core.application import JupyterApp
 from traitlets import Bool, Integer, List, Unicode
 from traitlets.config import Application, Config
 
-from . import __version__
+from . import __version__, _lean_imports  # noqa: F401 (first: see its docstring)
 from .autograde.grader import Autograder, SubmissionProblem
 from .course import NBGRADER_CONFIG, Course, CourseError, ManifestError, find_course_root
 from .course.release import ReleaseError, generate_release

@@ -52,6 +52,9 @@ class NbclientExecutor:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def wait_ready(self) -> None:
+        return None  # a kernel per run: nothing to warm up
+
     def run(self, nb: NotebookNode, workdir: Path) -> _Result:
         from nbgrader.preprocessors import Execute
 

@@ -347,6 +347,29 @@ def test_close_leaves_no_process_behind() -> None:
             assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, pid
 
 
+def test_a_lazy_start_runs_the_first_notebook_once_warm(workdir: Path) -> None:
+    """``lazy``: ``with`` returns at once; the first run waits for the zygote, then runs."""
+    with PrewarmedExecutor(LIMITS, lazy=True) as ex:
+        assert ex._proc is not None
+        _, outputs = run(ex, workdir, "print(6 * 7)")
+        assert text(outputs[0]) == "42\n"
+
+
+def test_a_zygote_that_cannot_start_says_why(workdir: Path) -> None:
+    """A preload that fails to import: ``wait_ready`` and ``run`` raise with the zygote's log,
+    whether started eagerly or lazily, and nothing is left running."""
+    with pytest.raises(RuntimeError, match="no_such_module_for_the_zygote"):
+        PrewarmedExecutor(LIMITS, preload=("no_such_module_for_the_zygote",)).start()
+    ex = PrewarmedExecutor(LIMITS, preload=("no_such_module_for_the_zygote",), lazy=True)
+    with ex:
+        with pytest.raises(RuntimeError, match=r"could not start.*no_such_module_for_the_zygote"):
+            ex.wait_ready()
+        with pytest.raises(RuntimeError, match="could not start"):
+            run(ex, workdir, "print(1)")
+        proc = ex._proc
+    assert proc is not None and proc.poll() is not None
+
+
 # -- speed ----------------------------------------------------------------------------------
 
 

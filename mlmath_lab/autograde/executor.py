@@ -87,11 +87,13 @@ class PrewarmedExecutor:
         *,
         sandbox: str = SANDBOX_ENTRY,
         start_timeout: float = 180.0,
+        lazy: bool = False,
     ) -> None:
         self.limits = limits
         self.preload = tuple(preload)
         self.sandbox = sandbox  # "module:function" called in the child before student code
         self.start_timeout = start_timeout
+        self.lazy = lazy  # ``with`` only launches the zygote; the first ``run`` waits for it
         # Output is JSON in the frame: escaping can grow text up to 6 bytes a character.
         self.max_frame_bytes = 8 * limits.max_output_bytes + (1 << 20)
         self._proc: subprocess.Popen[bytes] | None = None
@@ -102,10 +104,23 @@ class PrewarmedExecutor:
         self._exit_status: dict[int, int] = {}
         self._live: set[int] = set()
         self._reader: threading.Thread | None = None
+        self._ready = threading.Event()  # set once the zygote said "ready" or failed to
+        self._start_error: str | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start the zygote and wait until it is warm (or raise why it could not start)."""
+        self.launch()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.close()
+            raise
+
+    def launch(self) -> None:
+        """Start the zygote without waiting for it: its imports (seconds) overlap the caller's
+        work. ``run`` waits for it; ``wait_ready`` raises if it could not start."""
         if self._proc is not None:
             raise RuntimeError("the executor is already started")
         self._dir = Path(tempfile.mkdtemp(prefix="mlmath-lab-zygote-"))  # mode 0700
@@ -122,19 +137,21 @@ class PrewarmedExecutor:
                 # Its own session: a Ctrl-C in the terminal reaches us, and we clean up.
                 start_new_session=True,
             )
-        assert self._proc.stdout is not None
-        line = self._readline(self._proc.stdout, time.monotonic() + self.start_timeout)
-        if line != "ready":
-            log_text = (self._dir / "zygote.log").read_text(errors="replace")[-4000:]
-            self.close()
-            raise RuntimeError(
-                f"the autograde executor could not start (preloading {', '.join(self.preload)} "
-                f"and the sandbox {self.sandbox}):\n{log_text}"
-            )
+        self._ready.clear()
+        self._start_error = None
         self._reader = threading.Thread(
-            target=self._read_reports, name="zygote-reports", daemon=True
+            target=self._read_reports, args=(self._proc,), name="zygote-reports", daemon=True
         )
         self._reader.start()
+
+    def wait_ready(self) -> None:
+        """Block until the zygote is warm; raise ``RuntimeError`` (with its log) if it is not."""
+        if self._proc is None and not self._ready.is_set():
+            raise RuntimeError("start() the executor first")
+        self._ready.wait(self.start_timeout + 5)
+        error = self._start_error if self._ready.is_set() else "it did not answer in time"
+        if error is not None:
+            raise RuntimeError(error)
 
     def close(self) -> None:
         proc, self._proc = self._proc, None
@@ -161,7 +178,10 @@ class PrewarmedExecutor:
             self._dir = None
 
     def __enter__(self) -> PrewarmedExecutor:
-        self.start()
+        if self.lazy:
+            self.launch()
+        else:
+            self.start()
         return self
 
     def __exit__(
@@ -176,8 +196,7 @@ class PrewarmedExecutor:
 
     def run(self, nb: NotebookNode, workdir: Path) -> ExecutionResult:
         """Run the code cells of ``nb`` (in place) in a new child working in ``workdir``."""
-        if self._proc is None:
-            raise RuntimeError("start() the executor first")
+        self.wait_ready()
         started = time.monotonic()
         deadline = started + self.limits.notebook_timeout
         for cell in nb.cells:
@@ -324,10 +343,20 @@ class PrewarmedExecutor:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
 
-    def _read_reports(self) -> None:
-        proc = self._proc
-        if proc is None or proc.stdout is None:
+    def _read_reports(self, proc: subprocess.Popen[bytes]) -> None:
+        """The zygote's stdout: first "ready", then one "exit PID STATUS" line per child."""
+        assert proc.stdout is not None
+        line = self._readline(proc.stdout, time.monotonic() + self.start_timeout)
+        if line != "ready":
+            log = self._dir / "zygote.log" if self._dir is not None else None
+            log_text = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
+            self._start_error = (
+                f"the autograde executor could not start (preloading {', '.join(self.preload)} "
+                f"and the sandbox {self.sandbox}):\n{log_text}"
+            )
+            self._ready.set()
             return
+        self._ready.set()
         for raw in proc.stdout:
             parts = raw.decode(errors="replace").split()
             if len(parts) == 3 and parts[0] == "exit":

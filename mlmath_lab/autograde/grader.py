@@ -64,6 +64,9 @@ class NotebookExecutor(Protocol):
 
     def run(self, nb: NotebookNode, workdir: Path) -> ExecutionResultLike: ...
 
+    def wait_ready(self) -> None:
+        """Raise if the executor cannot run notebooks (it may start in the background)."""
+
 
 ExecutorFactory = Callable[[Limits], contextlib.AbstractContextManager[NotebookExecutor]]
 
@@ -358,7 +361,8 @@ def _default_executor_factory(
 ) -> contextlib.AbstractContextManager[NotebookExecutor]:
     from .executor import PrewarmedExecutor
 
-    return PrewarmedExecutor(limits)  # type: ignore[return-value]
+    # The zygote warms up (imports torch, ...) while pass 1 sanitizes the first submissions.
+    return PrewarmedExecutor(limits, lazy=True)  # type: ignore[return-value]
 
 
 def _copy_tree(
@@ -472,16 +476,47 @@ class Autograder(LoggingConfigurable):
     ) -> Summary:
         """Grade ``assignment``'s submissions in the course ``root`` (nbgrader's layout and
         gradebook, configured by ``config``). Raises ``KeyboardInterrupt`` after cleaning up."""
-        from nbgrader.api import Gradebook, MissingEntry
+        from .gradebook import shared_engine
+
+        with shared_engine():
+            return self._autograde(
+                root,
+                assignment,
+                config,
+                students=students,
+                force=force,
+                executor_factory=executor_factory,
+                progress_stream=progress_stream,
+            )
+
+    def _autograde(
+        self,
+        root: Path,
+        assignment: str,
+        config: Config,
+        *,
+        students: list[str] | None = None,
+        force: bool = False,
+        executor_factory: ExecutorFactory | None = None,
+        progress_stream: TextIO | None = None,
+    ) -> Summary:
+        """Grade ``assignment``'s submissions in the course ``root`` (nbgrader's layout and
+        gradebook, configured by ``config``)."""
+        from nbgrader.api import MissingEntry
         from nbgrader.coursedir import CourseDirectory
 
         from ..course.release import ensure_alembic_on_path
+        from .gradebook import RunGradebook
 
         ensure_alembic_on_path()
         started = time.monotonic()
         root = root.resolve()
         cfg = Config(config)
         cfg.CourseDirectory.root = str(root)
+        # nbconvert validates the notebook after every preprocessor unless told to validate
+        # once at the end; an invalid notebook fails the student either way.
+        if "optimistic_validation" not in cfg.NotebookExporter:
+            cfg.NotebookExporter.optimistic_validation = True
         coursedir = CourseDirectory(config=cfg)
         coursedir.assignment_id = assignment
         summary = Summary(assignment)
@@ -489,7 +524,7 @@ class Autograder(LoggingConfigurable):
         from .steps import AssignmentCells
 
         converter_class = _converter_class()
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
             try:
                 # the source cells, read once: the same for every student of this run
                 cells = AssignmentCells.load(gb, assignment)
@@ -548,6 +583,7 @@ class Autograder(LoggingConfigurable):
                         continue
                     future = pool.submit(self._execute, executor, sub, workdir)
                     pending[future] = sub
+                executor.wait_ready()  # a zygote that cannot start stops the run, with its log
                 # Pass 2, in the main thread, as each student's executions come back.
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -589,7 +625,7 @@ class Autograder(LoggingConfigurable):
         students: list[str] | None,
         force: bool,
     ) -> tuple[list[Submission], list[str]]:
-        from nbgrader.api import Gradebook
+        from .gradebook import RunGradebook
 
         pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
         folders = sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_dir())
@@ -604,7 +640,7 @@ class Autograder(LoggingConfigurable):
 
         result: list[Submission] = []
         skipped: list[str] = []
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
             for student, folder in sorted(by_student.items()):
                 if student in excluded:
                     continue
@@ -696,9 +732,10 @@ class Autograder(LoggingConfigurable):
         """Pass 2: nbgrader's Autograde for one student; None when graded, else the reason."""
         from glob import escape
 
-        from nbgrader.api import Gradebook
         from nbgrader.converters import NbGraderException
         from nbgrader.coursedir import CourseDirectory
+
+        from .gradebook import RunGradebook
 
         student_cfg = Config(cfg)
         student_cfg.CourseDirectory.autograded_directory = STAGING_STEP
@@ -717,7 +754,7 @@ class Autograder(LoggingConfigurable):
         converter.submission = sub
         converter.rerun = executor.run
         converter.assignment_cells = cells
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
             before = _snapshot(gb, assignment, sub.student)
         reason: str | None = None
         try:
@@ -767,18 +804,23 @@ class Autograder(LoggingConfigurable):
         before: dict[str, Any] | None,
         staged: Path,
     ) -> None:
-        from nbgrader.api import Gradebook
+        from .gradebook import RunGradebook
 
         # nbgrader wrote only to the staging folder: an earlier autograded copy in `final` (a
         # --force re-run that failed) still matches the restored gradebook rows, so it stays.
         shutil.rmtree(staged, ignore_errors=True)
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
             _restore(gb, assignment, student, before)
 
     def _scores(self, coursedir: Any, assignment: str, summary: Summary) -> None:
-        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.api import MissingEntry
 
-        with contextlib.suppress(Exception), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        from .gradebook import RunGradebook
+
+        with (
+            contextlib.suppress(Exception),
+            RunGradebook(coursedir.db_url, coursedir.course_id) as gb,
+        ):
             try:
                 summary.max_score = float(gb.find_assignment(assignment).max_score)
             except MissingEntry:

@@ -37,6 +37,8 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
+from .gradebook import RunGradebook
+
 
 @dataclass(frozen=True)
 class SourceCellRecord:
@@ -230,7 +232,7 @@ class BatchedSaveAutoGrades(SaveAutoGrades):  # type: ignore[misc]
 
     def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
         _ids(self, resources)
-        with Gradebook(self.db_url) as gb:
+        with RunGradebook(self.db_url) as gb:
             self.gradebook = _OneCommitGradebook(gb)
             try:
                 nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)

@@ -9,7 +9,7 @@ import nbgrader.preprocessors.latesubmissions as nbgrader_late
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
-from mlmath_lab.autograde.gradebook import RunGradebook, shared_engine
+from mlmath_lab.autograde.gradebook import RunGradebook, shared_engine, student_transaction
 
 
 @pytest.fixture
@@ -17,7 +17,10 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     from mlmath_lab.course.release import ensure_alembic_on_path
 
     ensure_alembic_on_path()
-    return f"sqlite:///{tmp_path / 'gradebook.db'}"
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url, "course"):  # the course row, as `generate_assignment` leaves it
+        pass
+    return url
 
 
 def test_within_a_run_nbgrader_opens_gradebooks_on_one_engine(db_url: str) -> None:
@@ -63,3 +66,48 @@ def test_runs_do_not_nest(db_url: str) -> None:
     with shared_engine(), pytest.raises(RuntimeError, match="already"), shared_engine():
         pass
     assert nbgrader_autograde.Gradebook is Gradebook
+
+
+def _students(db_url: str) -> set[str]:
+    with Gradebook(db_url, "course") as gb:
+        return {s.id for s in gb.students}
+
+
+def test_a_students_transaction_commits_nbgraders_commits_once_complete(db_url: str) -> None:
+    with shared_engine():
+        with student_transaction(db_url, "course"):
+            with nbgrader_autograde.Gradebook(db_url, "course") as gb:
+                gb.add_student("ada")  # nbgrader commits: a savepoint, not yet on disk
+            assert _students(db_url) == set()  # another connection sees nothing yet
+            with nbgrader_late.Gradebook(db_url, "course") as gb:
+                assert gb.find_student("ada").id == "ada"  # the same transaction sees it
+        assert _students(db_url) == {"ada"}
+
+
+def test_a_failed_student_leaves_the_gradebook_as_it_was(db_url: str) -> None:
+    with shared_engine():
+        with student_transaction(db_url, "course"), RunGradebook(db_url, "course") as gb:
+            gb.add_student("kept")
+        with student_transaction(db_url, "course") as transaction:
+            with RunGradebook(db_url, "course") as gb:
+                gb.add_student("graded-then-failed")
+                gb.update_or_create_student("kept", first_name="changed")
+            transaction.rollback()
+        with pytest.raises(KeyboardInterrupt), student_transaction(db_url, "course"):
+            with RunGradebook(db_url, "course") as gb:
+                gb.add_student("interrupted")
+            raise KeyboardInterrupt
+    assert _students(db_url) == {"kept"}
+    with Gradebook(db_url, "course") as gb:
+        assert gb.find_student("kept").first_name is None
+
+
+def test_nbgraders_own_rollback_returns_to_its_savepoint(db_url: str) -> None:
+    """nbgrader rolls its session back on an IntegrityError: only its own change goes."""
+    with shared_engine(), student_transaction(db_url, "course"):
+        with RunGradebook(db_url, "course") as gb:
+            gb.add_student("first")
+        with RunGradebook(db_url, "course") as gb:
+            gb.db.add(type(gb.find_student("first"))(id="second"))
+            gb.db.rollback()
+    assert _students(db_url) == {"first"}

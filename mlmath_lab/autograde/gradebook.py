@@ -1,16 +1,20 @@
-"""One database engine for every nbgrader ``Gradebook`` opened during an autograde run.
+"""The gradebook during an autograde run: one engine, and one transaction per student.
 
 nbgrader opens a new ``Gradebook`` for each lookup: ``Autograde.init_assignment`` alone opens
 five per student, ``AssignLatePenalties`` one per notebook. Each one creates a SQLAlchemy
 engine, inspects the database, runs ``create_all`` and disposes of the engine when closed. A
-new engine also starts with an empty statement cache, so every query of every lookup is
-compiled again. Over a class that is most of nbgrader's own time per student.
+new engine also starts with an empty statement cache, so every query is compiled again. And
+each of nbgrader's many commits per student is a disk sync. Over a class, that is most of
+nbgrader's own time per student.
 
 Inside :func:`shared_engine`, the ``Gradebook`` that nbgrader's autograde steps construct is
 :class:`RunGradebook`: the first one per database sets the database up as nbgrader does, the
-later ones reuse its engine (and so its compiled statements). Each keeps its own session, so
-transactions, commits and rollbacks are exactly nbgrader's. The engines are disposed of when
-the run ends, and the modules get nbgrader's ``Gradebook`` back.
+later ones reuse its engine (and so its compiled statements).
+
+Inside :func:`student_transaction`, every ``RunGradebook`` works in one database transaction
+for that student. nbgrader's commits and rollbacks become savepoints inside it, so its code
+behaves as it always does, but the student's rows reach the disk in one commit at the end,
+or not at all: a failed or interrupted student leaves the gradebook exactly as it was.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nbgrader.api import Gradebook
+from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 # The nbgrader modules whose steps run in ``mlmath-lab autograde`` and open a Gradebook by
@@ -35,11 +40,33 @@ NBGRADER_MODULES = (
 )
 
 _engines: dict[str, Any] | None = None  # by database URL, during a run; None outside one
+_transactions: dict[str, Any] = {}  # database URL -> the connection of a student's transaction
 _lock = threading.Lock()
 
 
+def _sqlite_transactions(engine: Any) -> None:
+    """Let SQLAlchemy, not Python's sqlite3 module, begin and end transactions.
+
+    sqlite3's legacy mode begins a transaction only before a write and knows nothing of
+    savepoints, so a savepoint could not roll back a write made before it (SQLAlchemy's
+    documented recipe for savepoints on pysqlite)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()  # connections made before the hooks close when returned
+
+
 class RunGradebook(Gradebook):  # type: ignore[misc]
-    """nbgrader's ``Gradebook``; during a run, on the run's shared engine for ``db_url``."""
+    """nbgrader's ``Gradebook``; during a run, on the run's shared engine for ``db_url``,
+    and during a student's transaction, inside it."""
 
     _shared = False
     engine: Any
@@ -53,12 +80,25 @@ class RunGradebook(Gradebook):  # type: ignore[misc]
                 # nbgrader's own set-up (tables, alembic version, course row), once per run.
                 super().__init__(db_url, course_id, authenticator)
                 if _engines is not None:
+                    _sqlite_transactions(self.engine)
                     _engines[db_url] = self.engine
                     self._shared = True
                 return
+            connection = _transactions.get(db_url)
         self._shared = True
         self.engine = engine
-        self.db = scoped_session(sessionmaker(autoflush=True, bind=engine, future=True))
+        if connection is None:
+            factory = sessionmaker(autoflush=True, bind=engine, future=True)
+        else:
+            # Joins the student's transaction: commit() releases a savepoint, rollback()
+            # returns to it, and nothing reaches the disk before the student is complete.
+            factory = sessionmaker(
+                autoflush=True,
+                bind=connection,
+                future=True,
+                join_transaction_mode="create_savepoint",
+            )
+        self.db = scoped_session(factory)
         self.check_course(course_id=course_id)
         self.course_id = course_id
         self.authenticator = authenticator
@@ -93,3 +133,45 @@ def shared_engine() -> Iterator[None]:
             engines, _engines = list((_engines or {}).values()), None
         for engine in engines:
             engine.dispose()
+
+
+class StudentTransaction:
+    """What :func:`student_transaction` yields: call ``rollback()`` to discard the student's
+    rows; otherwise they are committed when the block ends without an exception."""
+
+    def __init__(self) -> None:
+        self.rolled_back = False
+
+    def rollback(self) -> None:
+        self.rolled_back = True
+
+
+@contextlib.contextmanager
+def student_transaction(db_url: str, course_id: str) -> Iterator[StudentTransaction]:
+    """One transaction for every RunGradebook opened on ``db_url`` within the block (in
+    :func:`shared_engine`). An exception, or ``rollback()``, undoes all of them."""
+    with RunGradebook(db_url, course_id):  # the run's engine exists; the course row too
+        pass
+    with _lock:
+        assert _engines is not None, "student_transaction() needs shared_engine()"
+        if db_url in _transactions:
+            raise RuntimeError("a student's transaction is already open on this gradebook")
+        engine = _engines[db_url]
+    handle = StudentTransaction()
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        with _lock:
+            _transactions[db_url] = connection
+        try:
+            yield handle
+        except BaseException:
+            transaction.rollback()
+            raise
+        else:
+            if handle.rolled_back:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        finally:
+            with _lock:
+                _transactions.pop(db_url, None)

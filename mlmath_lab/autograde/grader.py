@@ -15,10 +15,12 @@ Two passes over the submissions of one assignment:
    there if not. Everything else, gradebook writes included, is nbgrader's code, one student at
    a time in the main thread.
 
-A student is graded all or nothing: nbgrader writes into a staging folder, which replaces
-``autograded/<student>/<assignment>`` only once the gradebook holds every score. When grading
-fails (or is interrupted), the student's gradebook rows are put back as they were and no
-autograded folder is left, so the next run grades that student again.
+A student is graded all or nothing: nbgrader's gradebook writes for one student are one
+database transaction (``gradebook.student_transaction``), and nbgrader writes into a staging
+folder, which replaces ``autograded/<student>/<assignment>`` only once that transaction is
+committed. When grading fails (or is interrupted, even by ``kill -9``), the transaction is
+rolled back, the gradebook is as it was, and no autograded folder is left, so the next run
+grades that student again.
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ class Execution:
     nb: NotebookNode  # sanitized: what nbgrader's Execute would receive
     digest: str
     file_digest: str  # of the submitted file that was sanitized
+    output: str = ""  # the sanitized notebook as nbgrader's exporter wrote it
+    resources: dict[str, Any] = field(default_factory=dict)  # what the export added to them
     result: ExecutionResultLike | None = None
     error: str | None = None  # the executor itself raised
 
@@ -228,7 +232,7 @@ def _prewarmed_execute_class() -> type:
 
 
 class _ConverterMixin:
-    """Marker for the converter that ``PrewarmedExecute`` and ``ReuseSanitized`` ask; its
+    """Marker for the converter that ``PrewarmedExecute`` and ``ReusingExporter`` ask; its
     ``assignment_cells`` serve the steps of :mod:`.steps`."""
 
     assignment_cells: Any = None
@@ -236,7 +240,7 @@ class _ConverterMixin:
     def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
         raise NotImplementedError
 
-    def sanitized(self, nb: NotebookNode, resources: Any) -> NotebookNode | None:
+    def sanitized(self, filename: str) -> Execution | None:
         raise NotImplementedError
 
 
@@ -249,27 +253,31 @@ def _owner(preprocessor: Any) -> _ConverterMixin:
     return owner
 
 
-def _reuse_sanitized_class() -> type:
-    from nbgrader.preprocessors import NbGraderPreprocessor
+# What an export adds to the resources it is given (nbconvert's and the preprocessors'), as
+# opposed to what the converter put there for this one conversion.
+_CONVERSION_RESOURCES = ("metadata", "nbgrader", "unique_key", "output_files_dir")
 
-    from .steps import fast_steps
 
-    class ReuseSanitized(NbGraderPreprocessor):  # type: ignore[misc, valid-type]
-        """Pass 2's sanitize step: pass 1 already ran nbgrader's sanitize preprocessors on
-        this very file (same bytes), so their result is taken instead of computed twice."""
+def _reusing_exporter_class() -> type:
+    from nbconvert.exporters import NotebookExporter
 
-        def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+    class ReusingExporter(NotebookExporter):  # type: ignore[misc, valid-type]
+        """nbgrader's notebook exporter. In pass 2's sanitize step, when pass 1 exported this
+        very file (same bytes, same preprocessors), its output is taken instead of computed
+        twice: read, validated, sanitized, validated and serialised again."""
+
+        def from_filename(
+            self, filename: str, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[Any, dict[str, Any]]:
             owner = _owner(self)
-            done = owner.sanitized(nb, resources)
-            if done is not None:
-                return done, resources
-            for step in fast_steps(owner.sanitize_preprocessors):  # type: ignore[attr-defined]
-                if isinstance(step, type):
-                    step = step(parent=self.parent, config=self.config)
-                nb, resources = step(nb, resources)
-            return nb, resources
+            done = owner.sanitized(filename) if resources is not None else None
+            if done is None or resources is None:
+                return super().from_filename(filename, resources=resources, **kw)
+            for key, value in done.resources.items():
+                resources[key] = copy.deepcopy(value)
+            return done.output, resources
 
-    return ReuseSanitized
+    return ReusingExporter
 
 
 def _converter_class() -> type:
@@ -279,10 +287,14 @@ def _converter_class() -> type:
     from .steps import fast_steps
 
     prewarmed_execute = _prewarmed_execute_class()
-    reuse_sanitized = _reuse_sanitized_class()
+    reusing_exporter = _reusing_exporter_class()
 
     class PrewarmedAutograde(_ConverterMixin, Autograde):  # type: ignore[misc, valid-type]
         """nbgrader's ``Autograde`` with ``Execute`` swapped for ``PrewarmedExecute``."""
+
+        @default("exporter_class")
+        def _exporter_class_default(self) -> type:
+            return reusing_exporter  # type: ignore[no-any-return]
 
         submission: Submission | None = None
         rerun: Callable[[NotebookNode, Path], ExecutionResultLike] | None = None
@@ -291,11 +303,7 @@ def _converter_class() -> type:
         def _init_preprocessors(self) -> None:
             self.exporter._preprocessors = []
             if self._sanitizing:
-                steps = (
-                    [reuse_sanitized]
-                    if self.submission is not None
-                    else list(fast_steps(self.sanitize_preprocessors))
-                )
+                steps = list(fast_steps(self.sanitize_preprocessors))
             else:
                 steps = [
                     prewarmed_execute if isinstance(pp, type) and issubclass(pp, Execute) else pp
@@ -304,21 +312,26 @@ def _converter_class() -> type:
             for pp in steps:
                 self.exporter.register_preprocessor(pp)
 
-        def sanitize(self, notebook_filename: str) -> NotebookNode:
+        def sanitize(self, notebook_filename: str) -> tuple[str, dict[str, Any]]:
             """nbgrader's sanitize step for one submitted notebook, without writing it: the
-            notebook as ``Execute`` receives it (after nbgrader's write and read back)."""
+            text nbgrader would write, and what the export added to the resources."""
             self._sanitizing = True
             self._init_preprocessors()
             resources = self.init_single_notebook_resources(notebook_filename)
-            output, _ = self.exporter.from_filename(notebook_filename, resources=resources)
-            return nbformat.reads(output, as_version=nbformat.NO_CONVERT)
+            output, resources = self.exporter.from_filename(notebook_filename, resources=resources)
+            added = {k: v for k, v in resources.items() if k not in _CONVERSION_RESOURCES}
+            return output, copy.deepcopy(added)
 
-        def sanitized(self, nb: NotebookNode, resources: Any) -> NotebookNode | None:
-            execution = self._execution(resources)
-            path = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
-            if execution is None or execution.file_digest != _file_digest(path):
+        def sanitized(self, filename: str) -> Execution | None:
+            """Pass 1's export of ``filename``, if this is pass 2's sanitize step and the file
+            has the bytes pass 1 read."""
+            submission = self.submission
+            if submission is None or not self._sanitizing:
+                return None
+            execution = submission.executions.get(Path(filename).stem)
+            if execution is None or execution.file_digest != _file_digest(Path(filename)):
                 return None  # changed since pass 1 (or never seen): sanitize it again
-            return nbformat.from_dict(copy.deepcopy(execution.nb))
+            return execution
 
         def _execution(self, resources: Any) -> Execution | None:
             submission = self.submission
@@ -380,46 +393,6 @@ def _copy_tree(
         if target.exists():
             target.unlink()
         shutil.copy(path, target)
-
-
-def _snapshot(gb: Any, assignment: str, student: str) -> dict[str, Any] | None:
-    """The student's autograde results in the gradebook, to put back if grading fails."""
-    from nbgrader.api import MissingEntry
-
-    try:
-        submission = gb.find_submission(assignment, student)
-    except MissingEntry:
-        return None
-    grades = {}
-    comments = {}
-    for notebook in submission.notebooks:
-        for grade in notebook.grades:
-            grades[(notebook.name, grade.name)] = (grade.auto_score, grade.needs_manual_grade)
-        for comment in notebook.comments:
-            comments[(notebook.name, comment.name)] = comment.auto_comment
-    return {"grades": grades, "comments": comments, "timestamp": submission.timestamp}
-
-
-def _restore(gb: Any, assignment: str, student: str, snapshot: dict[str, Any] | None) -> None:
-    from nbgrader.api import MissingEntry
-
-    try:
-        submission = gb.find_submission(assignment, student)
-    except MissingEntry:
-        return
-    if snapshot is None:
-        gb.remove_submission(assignment, student)
-        return
-    for notebook in submission.notebooks:
-        for grade in notebook.grades:
-            before = snapshot["grades"].get((notebook.name, grade.name))
-            if before is not None:
-                grade.auto_score, grade.needs_manual_grade = before
-        for comment in notebook.comments:
-            if (notebook.name, comment.name) in snapshot["comments"]:
-                comment.auto_comment = snapshot["comments"][(notebook.name, comment.name)]
-    submission.timestamp = snapshot["timestamp"]
-    gb.db.commit()
 
 
 class Autograder(LoggingConfigurable):
@@ -688,7 +661,8 @@ class Autograder(LoggingConfigurable):
         for path in sub.notebooks:
             file_digest = _file_digest(path)
             try:
-                nb = sanitizer.sanitize(str(path))
+                output, resources = sanitizer.sanitize(str(path))
+                nb = nbformat.reads(output, as_version=nbformat.NO_CONVERT)
             except Exception as error:
                 where = os.path.relpath(path, coursedir.root)
                 copies = _duplicated_grade_ids(path)
@@ -703,8 +677,10 @@ class Autograder(LoggingConfigurable):
                     sub.problem = f"{where}: {_describe(error)}"
                 return
             # the notebook as nbgrader's autograded/ folder holds it while it runs
-            nbformat.write(nb, str(workdir / path.name))
-            sub.executions[path.stem] = Execution(nb, notebook_digest(nb), file_digest or "")
+            (workdir / path.name).write_text(output, encoding="utf-8")
+            sub.executions[path.stem] = Execution(
+                nb, notebook_digest(nb), file_digest or "", output, resources
+            )
 
     @staticmethod
     def _execute(executor: NotebookExecutor, sub: Submission, workdir: Path) -> None:
@@ -735,7 +711,7 @@ class Autograder(LoggingConfigurable):
         from nbgrader.converters import NbGraderException
         from nbgrader.coursedir import CourseDirectory
 
-        from .gradebook import RunGradebook
+        from .gradebook import student_transaction
 
         student_cfg = Config(cfg)
         student_cfg.CourseDirectory.autograded_directory = STAGING_STEP
@@ -754,29 +730,33 @@ class Autograder(LoggingConfigurable):
         converter.submission = sub
         converter.rerun = executor.run
         converter.assignment_cells = cells
-        with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
-            before = _snapshot(gb, assignment, sub.student)
         reason: str | None = None
-        try:
-            converter.start()
-            if not (staged / f"{sub.notebooks[0].stem}.ipynb").is_file():
-                reason = collected.reason() or "nbgrader wrote no autograded notebook"
-        except NbGraderException:
-            reason = converter.failure or collected.reason() or "nbgrader failed"
-        except KeyboardInterrupt:
-            self._undo(coursedir, assignment, sub.student, before, staged)
-            raise
-        except Exception as error:
-            reason = f"{_describe(error)}"
-        finally:
-            logger.removeHandler(collected)
+        # One transaction: the student's rows are committed once, complete, or not at all.
+        with student_transaction(coursedir.db_url, coursedir.course_id) as transaction:
+            try:
+                converter.start()
+                if not (staged / f"{sub.notebooks[0].stem}.ipynb").is_file():
+                    reason = collected.reason() or "nbgrader wrote no autograded notebook"
+            except NbGraderException:
+                reason = converter.failure or collected.reason() or "nbgrader failed"
+            except KeyboardInterrupt:
+                # nbgrader wrote only to the staging folder: an earlier autograded copy in
+                # `final` (a --force re-run) still matches the gradebook, rolled back.
+                shutil.rmtree(staged, ignore_errors=True)
+                raise
+            except Exception as error:
+                reason = f"{_describe(error)}"
+            finally:
+                logger.removeHandler(collected)
+            if reason is not None:
+                transaction.rollback()
         for record in collected.records:
             if record.levelno < logging.ERROR:
                 # e.g. "Attribute 'checksum' for cell softmax has changed!" for every test cell
                 # with hidden tests: nbgrader's routine, shown with --log-level=DEBUG
                 self.log.debug("%s: nbgrader: %s", sub.student, record.getMessage())
         if reason is not None:
-            self._undo(coursedir, assignment, sub.student, before, staged)
+            shutil.rmtree(staged, ignore_errors=True)
             return reason
         # Complete: the gradebook has every score; now the autograded folder takes its place.
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -795,22 +775,6 @@ class Autograder(LoggingConfigurable):
         if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
             logger.addHandler(logging.NullHandler())  # not Python's last-resort stderr handler
         return logger
-
-    def _undo(
-        self,
-        coursedir: Any,
-        assignment: str,
-        student: str,
-        before: dict[str, Any] | None,
-        staged: Path,
-    ) -> None:
-        from .gradebook import RunGradebook
-
-        # nbgrader wrote only to the staging folder: an earlier autograded copy in `final` (a
-        # --force re-run that failed) still matches the restored gradebook rows, so it stays.
-        shutil.rmtree(staged, ignore_errors=True)
-        with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
-            _restore(gb, assignment, student, before)
 
     def _scores(self, coursedir: Any, assignment: str, summary: Summary) -> None:
         from nbgrader.api import MissingEntry

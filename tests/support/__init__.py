@@ -1,0 +1,1 @@
+"""Helpers that tests share: environments built the way a deployment builds them."""

@@ -40,6 +40,7 @@ from .support.binder_env import (
     ensure_binder_env,
     read_environment_file,
 )
+from .support.course import hidden_test_lines
 
 UI_TESTS = REPO / "ui-tests"
 ASSIGNMENT = "01-linear-algebra"
@@ -133,6 +134,22 @@ def test_binder_environment_is_the_cpu_build_with_the_project_installed(
     assert not facts["direct_url"].get("dir_info", {}).get("editable"), facts
     # postBuild left the image without the extension's build tree.
     assert not (binder.repo / "node_modules").exists()
+    # ... and without the instructor's material: students run this image (Binder, or the pods
+    # of a graded course on Kubernetes), so no file of it may hold a hidden test.
+    assert not (binder.repo / "assignments" / "source").exists()
+    hidden = hidden_test_lines(sorted((REPO / "assignments" / "source").glob("*/*.ipynb")))
+    assert len(hidden) > 50
+    # The check library (mlmath_lab/) is public by design: a line such as the XOR inputs may
+    # appear both there and in a hidden test without giving anything away.
+    leaked = [
+        str(path)
+        for path in [*binder.repo.rglob("*"), *binder.workspace.rglob("*")]
+        if path.is_file()
+        and not path.is_relative_to(binder.repo / "mlmath_lab")
+        and path.suffix in (".ipynb", ".py", ".json", ".yaml", ".txt", ".html")
+        and any(line in path.read_text(encoding="utf-8", errors="replace") for line in hidden)
+    ]
+    assert leaked == [], f"hidden tests in the image: {leaked[:5]}"
 
     labextensions = run_in(binder, tmp_path, "jupyter", "labextension", "list")
     listing = without_colours(labextensions.stdout + labextensions.stderr)

@@ -38,6 +38,7 @@ from traitlets.config import Config
 from mlmath_lab.checks.result import CHECK_MIME_TYPE
 from mlmath_lab.exchange import ExchangeSubmit
 
+from .support.course import BEGIN_HIDDEN, hidden_test_lines
 from .support.hub import Hub, UnixAccounts, UserServer, free_port, proxy_command, run_as, start_hub
 
 needs_root_on_linux = pytest.mark.skipif(
@@ -51,7 +52,6 @@ COURSE = REPO / "assignments"
 COURSE_ID = "mlmath"
 ASSIGNMENT = "01-linear-algebra"
 NOTEBOOK = "linear_algebra.ipynb"
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 @dataclass
@@ -159,17 +159,7 @@ def _solutions() -> dict[str, str]:
 
 
 def _hidden_test_lines() -> list[str]:
-    """Distinctive lines of the hidden tests (long enough that they cannot occur by chance)."""
-    lines: list[str] = []
-    for cell in _source_notebook().cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if BEGIN_HIDDEN in line:
-                inside = True
-            elif END_HIDDEN in line:
-                inside = False
-            elif inside and len(line.strip()) > 25 and "import" not in line:
-                lines.append(line.strip())
+    lines = hidden_test_lines([COURSE / "source" / ASSIGNMENT / NOTEBOOK])
     assert len(lines) > 10
     return lines
 

@@ -107,7 +107,7 @@ def copy_outputs(target: NotebookNode, executed: NotebookNode) -> None:
 class Execution:
     """Pass 1's result for one notebook of one student."""
 
-    nb: NotebookNode  # sanitized: what nbgrader's Execute would receive
+    nb: NotebookNode  # sanitized: what nbgrader's Execute would receive (the executor fills it)
     digest: str
     file_digest: str  # of the submitted file that was sanitized
     output: str = ""  # the sanitized notebook as nbgrader's exporter wrote it
@@ -689,7 +689,8 @@ class Autograder(LoggingConfigurable):
         try:
             for execution in sub.executions.values():
                 try:
-                    execution.result = executor.run(copy.deepcopy(execution.nb), workdir)
+                    # run() fills this notebook in; pass 2 needs only its outputs
+                    execution.result = executor.run(execution.nb, workdir)
                 except Exception as error:
                     execution.error = f"the executor failed: {_describe(error)}"
         finally:

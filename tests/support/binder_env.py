@@ -70,6 +70,8 @@ BUILD_INPUTS = (
     "assignments/",
 )
 COMPLETE_MARKER = ".complete"
+# conda packages that are programs, which this machine has as Debian packages.
+SYSTEM_TOOLS = ("git",)
 STALE_AFTER = 3600  # seconds since an environment of other inputs was last used
 
 
@@ -169,6 +171,8 @@ def read_environment_file(path: Path = ENVIRONMENT_FILE) -> EnvironmentPlan:
             pins[name] = SpecifierSet(pip_version)
         elif name == "pytorch-cpu":
             requirements.append(LOCAL_TORCH)
+        elif name in SYSTEM_TOOLS:
+            continue  # a program, not a Python package: this machine's own (checked)
         elif name != "pip":
             requirements.append(CONDA_TO_PIP.get(name, name) + pip_version)
     for needed in ("python", "nodejs"):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import glob
 import hashlib
 import json
@@ -41,7 +42,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, ParamSpec, Protocol, TextIO, TypeVar
 
 import nbformat
 from nbformat import NotebookNode
@@ -49,6 +50,9 @@ from traitlets import Float, Integer, default
 from traitlets.config import Config, LoggingConfigurable
 
 from .limits import Limits
+
+Params = ParamSpec("Params")
+Returned = TypeVar("Returned")
 
 STAGING_STEP = ".mlmath-lab-autograde-staging"
 """nbgrader writes here (a folder of the course root, so the final rename stays on one
@@ -395,6 +399,21 @@ def _copy_tree(
         shutil.copy(path, target)
 
 
+def _sharing_one_gradebook_engine(
+    method: Callable[Params, Returned],
+) -> Callable[Params, Returned]:
+    """Runs ``method`` inside ``gradebook.shared_engine()`` (see that module)."""
+
+    @functools.wraps(method)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Returned:
+        from .gradebook import shared_engine
+
+        with shared_engine():
+            return method(*args, **kwargs)
+
+    return run
+
+
 class Autograder(LoggingConfigurable):
     """``mlmath-lab autograde``: how submissions are run (``c.Autograder.*``)."""
 
@@ -436,6 +455,7 @@ class Autograder(LoggingConfigurable):
 
     # ------------------------------------------------------------------ the run
 
+    @_sharing_one_gradebook_engine
     def autograde(
         self,
         root: Path,
@@ -449,32 +469,6 @@ class Autograder(LoggingConfigurable):
     ) -> Summary:
         """Grade ``assignment``'s submissions in the course ``root`` (nbgrader's layout and
         gradebook, configured by ``config``). Raises ``KeyboardInterrupt`` after cleaning up."""
-        from .gradebook import shared_engine
-
-        with shared_engine():
-            return self._autograde(
-                root,
-                assignment,
-                config,
-                students=students,
-                force=force,
-                executor_factory=executor_factory,
-                progress_stream=progress_stream,
-            )
-
-    def _autograde(
-        self,
-        root: Path,
-        assignment: str,
-        config: Config,
-        *,
-        students: list[str] | None = None,
-        force: bool = False,
-        executor_factory: ExecutorFactory | None = None,
-        progress_stream: TextIO | None = None,
-    ) -> Summary:
-        """Grade ``assignment``'s submissions in the course ``root`` (nbgrader's layout and
-        gradebook, configured by ``config``)."""
         from nbgrader.api import MissingEntry
         from nbgrader.coursedir import CourseDirectory
 

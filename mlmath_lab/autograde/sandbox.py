@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import re
 import signal
@@ -248,14 +247,14 @@ def _vm_size() -> int | None:
     return None
 
 
-_libc: ctypes.CDLL | None = None
+# The C library this process already runs on (dlopen of the program itself), loaded when the
+# zygote imports this module: ctypes.util.find_library("c") would run `ldconfig -p` in a new
+# process in every forked child.
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _libc_call(name: str, *args: object) -> int:
     """Call a libc function; on failure return -1 with the errno left in ``ctypes.get_errno()``."""
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     result: int = getattr(_libc, name)(*args)
     return result
 
@@ -429,21 +428,20 @@ def _count_tasks(uid: int) -> int | None:
     if not os.path.isdir("/proc/self"):
         return None
     total = 0
+    wanted = f"\nUid:\t{uid}\t".encode()  # the real uid is the first of the four
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
-        try:
-            status = Path(entry.path, "status").read_text()
+        try:  # bytes, and only the two fields: this runs in every forked child
+            with open(os.path.join(entry.path, "status"), "rb") as status:
+                text = status.read()
         except OSError:  # it exited meanwhile, or /proc hides it (hidepid)
             continue
-        real_uid, threads = -1, 1
-        for line in status.splitlines():
-            if line.startswith("Uid:"):
-                real_uid = int(line.split()[1])
-            elif line.startswith("Threads:"):
-                threads = int(line.split()[1])
-        if real_uid == uid:
-            total += threads
+        if wanted not in text:
+            continue
+        start = text.find(b"\nThreads:")
+        threads = int(text[start + 9 : text.index(b"\n", start + 1)]) if start >= 0 else 1
+        total += threads
     return total
 
 

@@ -33,10 +33,13 @@ def test_within_a_run_nbgrader_opens_gradebooks_on_one_engine(db_url: str) -> No
         with nbgrader_late.Gradebook(db_url, "course") as second:
             assert second.engine is engine  # and so its compiled statements
             assert second.find_student("ada").id == "ada"  # the first one's commit
+        pool = engine.pool
+        assert pool.checkedin() >= 1  # closing a Gradebook keeps the run's connections
     assert nbgrader_autograde.Gradebook is Gradebook
     assert nbgrader_late.Gradebook is Gradebook
-    # the run's engine was disposed of: its pool holds no connection
-    assert engine.pool.checkedin() == 0
+    # the run's engine was disposed of at the end: its pool was emptied and replaced
+    assert pool.checkedin() == 0
+    assert engine.pool is not pool
 
 
 def test_a_rollback_in_one_gradebook_keeps_the_others_commits(db_url: str) -> None:

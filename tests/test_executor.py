@@ -353,6 +353,8 @@ def test_a_lazy_start_runs_the_first_notebook_once_warm(workdir: Path) -> None:
         assert ex._proc is not None
         _, outputs = run(ex, workdir, "print(6 * 7)")
         assert text(outputs[0]) == "42\n"
+    with pytest.raises(RuntimeError, match="was closed"):
+        run(ex, workdir, "print(1)")
 
 
 def test_a_zygote_that_cannot_start_says_why(workdir: Path) -> None:

@@ -147,9 +147,13 @@ class PrewarmedExecutor:
     def wait_ready(self) -> None:
         """Block until the zygote is warm; raise ``RuntimeError`` (with its log) if it is not."""
         if self._proc is None and not self._ready.is_set():
-            raise RuntimeError("start() the executor first")
+            raise RuntimeError("start() the executor first")  # never launched
         self._ready.wait(self.start_timeout + 5)
-        error = self._start_error if self._ready.is_set() else "it did not answer in time"
+        error = (
+            self._start_error
+            if self._ready.is_set()
+            else f"the autograde executor did not say it was ready within {self.start_timeout:g} s"
+        )
         if error is not None:
             raise RuntimeError(error)
 
@@ -176,6 +180,10 @@ class PrewarmedExecutor:
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
+        # A run waiting for the zygote, or started after this, fails now with a reason.
+        if self._start_error is None:
+            self._start_error = "the autograde executor was closed"
+        self._ready.set()
 
     def __enter__(self) -> PrewarmedExecutor:
         if self.lazy:

@@ -384,6 +384,32 @@ def test_failed_student_leaves_no_rows_or_folder(course: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_submission_changed_during_the_run_is_graded_as_it_is_at_the_end(
+    course: Path,
+) -> None:
+    """Pass 2 reuses pass 1's work only for the same bytes: a submission replaced while it
+    ran is sanitized and run again, and its score is that of the file nbgrader reads."""
+    submitted = course / "submitted" / "late-fix" / ASSIGNMENT / NOTEBOOK
+    submit(course, {"late-fix": _release(course)})  # the stub: 0 points as executed first
+    runs: list[str] = []
+
+    class Replacing(NbclientExecutor):
+        def run(self, nb: NotebookNode, workdir: Path) -> _Result:
+            runs.append(notebook_digest(nb))
+            if len(runs) == 1:  # while pass 1's notebook runs, the student's file changes
+                nbformat.write(batch(course)["correct"], submitted)
+            return super().run(nb, workdir)
+
+    config = _config(course)
+    summary = Autograder(config=config).autograde(
+        course, ASSIGNMENT, config, executor_factory=Replacing, progress_stream=io.StringIO()
+    )
+    assert summary.graded == ["late-fix"]
+    assert len(runs) == 2 and runs[0] != runs[1]  # sanitized again, then run again
+    assert gradebook_scores(course)["late-fix"]["TOTAL"] == 15
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not _real_executor_available(), reason="PrewarmedExecutor not there yet")
 def test_cli_summary(course: Path) -> None:
     submit(course, {"correct": batch(course)["correct"], "broken": "nope"})

@@ -114,3 +114,56 @@ def test_nbgraders_own_rollback_returns_to_its_savepoint(db_url: str) -> None:
             gb.db.add(type(gb.find_student("first"))(id="second"))
             gb.db.rollback()
     assert _students(db_url) == {"first"}
+
+
+def _course_ids(db_url: str) -> set[str]:
+    from nbgrader.api import Course
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(db_url)
+    try:
+        with Session(engine) as session:
+            return {course.id for course in session.query(Course)}
+    finally:
+        engine.dispose()
+
+
+def test_the_course_row_is_checked_once_per_run_not_at_every_open(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks: list[str] = []
+    check_course = RunGradebook.check_course
+
+    def counted(self: RunGradebook, course_id: str = "default_course", **kwargs: object) -> object:
+        checks.append(course_id)
+        return check_course(self, course_id, **kwargs)
+
+    monkeypatch.setattr(RunGradebook, "check_course", counted)
+    with shared_engine():
+        for _ in range(5):
+            with RunGradebook(db_url, "course"):
+                pass
+        with student_transaction(db_url, "course"):
+            for _ in range(3):
+                with RunGradebook(db_url, "course"):
+                    pass
+    assert checks == ["course"]  # the first open, which sets the database up
+    with shared_engine(), RunGradebook(db_url, "course"):  # a new run checks again
+        pass
+    assert checks == ["course", "course"]
+
+
+def test_a_course_row_made_by_a_failed_student_is_made_again_by_the_next(db_url: str) -> None:
+    with shared_engine():
+        with RunGradebook(db_url, "course"):
+            pass
+        # nbgrader's preprocessors open the gradebook with the default course id
+        with pytest.raises(RuntimeError), student_transaction(db_url, "course"):
+            with RunGradebook(db_url):
+                pass
+            raise RuntimeError("the student failed")
+        assert "default_course" not in _course_ids(db_url)  # rolled back with the student
+        with student_transaction(db_url, "course"), RunGradebook(db_url):
+            pass
+        assert "default_course" in _course_ids(db_url)  # checked again, and committed

@@ -41,6 +41,10 @@ NBGRADER_MODULES = (
 
 _engines: dict[str, Any] | None = None  # by database URL, during a run; None outside one
 _transactions: dict[str, Any] = {}  # database URL -> the connection of a student's transaction
+# nbgrader checks the course row (a query and a commit) at every open. Once the row is
+# committed it stays for the run (autograde deletes no course), so it is checked once:
+_courses: set[tuple[str, str]] = set()  # (database URL, course id): committed this run
+_courses_in_transaction: dict[str, set[str]] = {}  # database URL -> ids of the open transaction
 _lock = threading.Lock()
 
 
@@ -82,9 +86,13 @@ class RunGradebook(Gradebook):  # type: ignore[misc]
                 if _engines is not None:
                     _sqlite_transactions(self.engine)
                     _engines[db_url] = self.engine
+                    _courses.add((db_url, course_id))
                     self._shared = True
                 return
             connection = _transactions.get(db_url)
+            checked = (db_url, course_id) in _courses or (
+                connection is not None and course_id in _courses_in_transaction.get(db_url, ())
+            )
         self._shared = True
         self.engine = engine
         if connection is None:
@@ -99,7 +107,13 @@ class RunGradebook(Gradebook):  # type: ignore[misc]
                 join_transaction_mode="create_savepoint",
             )
         self.db = scoped_session(factory)
-        self.check_course(course_id=course_id)
+        if not checked:
+            self.check_course(course_id=course_id)
+            with _lock:
+                if connection is None:
+                    _courses.add((db_url, course_id))
+                else:  # committed with the student's rows, or rolled back with them
+                    _courses_in_transaction.setdefault(db_url, set()).add(course_id)
         self.course_id = course_id
         self.authenticator = authenticator
 
@@ -131,6 +145,8 @@ def shared_engine() -> Iterator[None]:
             setattr(module, "Gradebook", original)  # noqa: B010
         with _lock:
             engines, _engines = list((_engines or {}).values()), None
+            _courses.clear()
+            _courses_in_transaction.clear()
         for engine in engines:
             engine.dispose()
 
@@ -172,6 +188,9 @@ def student_transaction(db_url: str, course_id: str) -> Iterator[StudentTransact
                 transaction.rollback()
             else:
                 transaction.commit()
+                with _lock:
+                    _courses.update((db_url, c) for c in _courses_in_transaction.get(db_url, ()))
         finally:
             with _lock:
                 _transactions.pop(db_url, None)
+                _courses_in_transaction.pop(db_url, None)

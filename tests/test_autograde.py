@@ -227,6 +227,27 @@ def gradebook_scores(course: Path) -> dict[str, dict[str, float | None]]:
     return scores
 
 
+def gradebook_rows(course: Path) -> dict[str, dict[str, object]]:
+    """Per student: every grade row (scores, review flag) and comment row nbgrader writes."""
+    from nbgrader.api import Gradebook
+
+    rows: dict[str, dict[str, object]] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for submission in gb.assignment_submissions(ASSIGNMENT):
+            cells: dict[str, object] = {}
+            for notebook in submission.notebooks:
+                for g in notebook.grades:
+                    cells[f"grade {notebook.name}/{g.name}"] = (
+                        g.auto_score,
+                        g.manual_score,
+                        g.needs_manual_grade,
+                    )
+                for c in notebook.comments:
+                    cells[f"comment {notebook.name}/{c.name}"] = (c.auto_comment, c.manual_comment)
+            rows[submission.student.id] = cells
+    return rows
+
+
 # ---------------------------------------------------------------- fast tests
 
 
@@ -305,6 +326,12 @@ def test_parity_with_nbgrader_autograde(released: Path, tmp_path: Path) -> None:
     assert set(got) == set(notebooks)
     for student in notebooks:
         assert got[student] == expected[student], student
+    expected_rows, got_rows = gradebook_rows(a), gradebook_rows(b)
+    for student in notebooks:
+        assert got_rows[student] == expected_rows[student], student
+    assert any(
+        value == ("No response.", None) for value in got_rows["stub"].values()
+    )  # nbgrader's comment for an unchanged solution cell
     totals = {s: cells["TOTAL"] for s, cells in got.items()}
     assert totals["correct"] == 15 and totals["stub"] == 0 and totals["tampered"] == 0
     assert 0 < totals["partial"] < 15

@@ -91,6 +91,7 @@ PARITY_CELLS = (
     "get_ipython().__class__.__name__ != ''",
     "import os\nos.environ.get('NBGRADER_EXECUTION', 'unset')",
     "1 +",
+    "import asyncio\nawait asyncio.sleep(0)\n'awaited at the top level'",
 )
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -395,3 +396,26 @@ def test_speed_of_small_notebooks(executor: PrewarmedExecutor, workdir: Path) ->
         f"\n20 runs: mean {sum(times) / len(times):.3f} s, "
         f"min {min(times):.3f} s, max {max(times):.3f} s per notebook"
     )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "x = 1",
+        "await asyncio.sleep(0)",
+        "async def f():\n    pass",  # defines a coroutine function: not itself a coroutine
+        "async with lock:\n    pass",
+        "async for item in stream():\n    pass",
+        "[x async for x in stream()]",
+        "print('await')",  # the word in a string: IPython decides
+        "1 +",
+    ],
+)
+def test_a_cell_the_shell_runs_without_a_coroutine_is_not_one_for_ipython(cell: str) -> None:
+    from IPython.core.interactiveshell import _should_be_async
+
+    from mlmath_lab.autograde.capture import _may_be_async
+
+    if not _may_be_async(cell):  # the shell's shortcut: IPython must agree
+        assert not _should_be_async(cell)
+    assert _may_be_async(cell) or cell in ("x = 1", "1 +")

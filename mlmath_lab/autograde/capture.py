@@ -214,7 +214,31 @@ class CapturingShell(InteractiveShell):
         sys.stderr.flush()
         CAPTURE.error(str(etype.__name__), str(evalue), list(stb))
 
+    def should_run_async(
+        self,
+        raw_cell: str,
+        *,
+        transformed_cell: str | None = None,
+        preprocessing_exc_tuple: Any = None,
+    ) -> bool:
+        # IPython compiles the whole cell once more to see whether it is a coroutine (top-level
+        # await, async for, async with). None of them can be written without "await" or
+        # "async", so a cell with neither runs as IPython would run it, one compile sooner.
+        if transformed_cell is not None and not _may_be_async(transformed_cell):
+            return False
+        return bool(
+            super().should_run_async(
+                raw_cell,
+                transformed_cell=transformed_cell,
+                preprocessing_exc_tuple=preprocessing_exc_tuple,
+            )
+        )
+
     def enable_gui(self, gui: Any = None) -> None:
         # %matplotlib inline asks for no GUI; anything else cannot open a window here.
         if gui not in (None, "inline"):
             raise RuntimeError(f"GUI event loops ({gui}) are not available while autograding")
+
+
+def _may_be_async(cell: str) -> bool:
+    return "await" in cell or "async" in cell

@@ -213,12 +213,89 @@ class _FlushOnCommit:
 
 
 class _OneCommitGradebook:
+    """The gradebook ``SaveAutoGrades`` writes through: commits only flush, and its
+    ``find_grade`` / ``find_comment`` answer from two queries for the whole notebook, not
+    two per cell, with nbgrader's answers (the same rows, in the same session; a lookup
+    nbgrader would not answer with exactly one row is asked of nbgrader itself)."""
+
     def __init__(self, gb: Gradebook) -> None:
         self._gb = gb
         self.db = _FlushOnCommit(gb.db)
+        self._rows: dict[tuple[str, str, str, str], dict[str, dict[str, list[Any]]]] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._gb, name)
+
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:
+        return self._find("grade", grade_cell, notebook, assignment, student)
+
+    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str) -> Any:
+        return self._find("comment", solution_cell, notebook, assignment, student)
+
+    def _find(self, kind: str, cell: str, notebook: str, assignment: str, student: str) -> Any:
+        key = (kind, notebook, assignment, student)
+        if key not in self._rows:
+            self._rows[key] = _rows_by_cell_name(self._gb.db, kind, notebook, assignment, student)
+        # nbgrader looks among the grade (or solution) cells first, then the task cells
+        for rows in self._rows[key].values():
+            found = rows.get(cell, [])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                break  # more than one: nbgrader's own lookup raises as it does
+        lookup = self._gb.find_grade if kind == "grade" else self._gb.find_comment
+        return lookup(cell, notebook, assignment, student)
+
+
+def _rows_by_cell_name(
+    db: Any, kind: str, notebook: str, assignment: str, student: str
+) -> dict[str, dict[str, list[Any]]]:
+    """A submitted notebook's Grade (or Comment) rows by the name of their cell, by kind of
+    cell, in the order nbgrader's ``find_grade`` (``find_comment``) tries them: the joins and
+    filters of its queries, less the cell's name."""
+    from nbgrader.api import (
+        Assignment,
+        Comment,
+        Grade,
+        GradeCell,
+        Notebook,
+        SolutionCell,
+        Student,
+        SubmittedAssignment,
+        SubmittedNotebook,
+        TaskCell,
+    )
+
+    row_class, cell_classes = (
+        (Grade, (GradeCell, TaskCell))
+        if kind == "grade"
+        else (
+            Comment,
+            (SolutionCell, TaskCell),
+        )
+    )
+    result: dict[str, dict[str, list[Any]]] = {}
+    for cell_class in cell_classes:
+        found: dict[str, list[Any]] = {}
+        rows = (
+            db.query(cell_class.name, row_class)
+            .select_from(row_class)
+            .join(cell_class, cell_class.id == row_class.cell_id)
+            .join(SubmittedNotebook, SubmittedNotebook.id == row_class.notebook_id)
+            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+            .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+            .join(Student, Student.id == SubmittedAssignment.student_id)
+            .filter(
+                Notebook.name == notebook,
+                Assignment.name == assignment,
+                Student.id == student,
+            )
+        )
+        for name, row in rows:
+            found.setdefault(name, []).append(row)
+        result[cell_class.__name__] = found
+    return result
 
     def __enter__(self) -> _OneCommitGradebook:
         return self

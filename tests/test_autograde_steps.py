@@ -1,0 +1,73 @@
+"""nbgrader's SaveAutoGrades lookups, answered for a whole notebook at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy import event
+
+from mlmath_lab.autograde.steps import _OneCommitGradebook
+
+
+@pytest.fixture
+def gb(tmp_path: Path) -> Iterator[Gradebook]:
+    from mlmath_lab.course.release import ensure_alembic_on_path
+
+    ensure_alembic_on_path()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "course") as gb:
+        gb.add_assignment("a1")
+        for notebook in ("nb1", "nb2"):
+            gb.add_notebook(notebook, "a1")
+            gb.add_grade_cell("answer", notebook, "a1", max_score=2, cell_type="code")
+            gb.add_solution_cell("answer", notebook, "a1")  # an autograded answer: both
+            gb.add_grade_cell("tests", notebook, "a1", max_score=3, cell_type="code")
+            gb.add_solution_cell("essay", notebook, "a1")
+            gb.add_task_cell("task", notebook, "a1", max_score=1, cell_type="markdown")
+        for student in ("ada", "bob"):
+            gb.add_student(student)
+            gb.add_submission("a1", student)
+        yield gb
+
+
+def _selects(gb: Gradebook) -> list[str]:
+    statements: list[str] = []
+
+    @event.listens_for(gb.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    return statements
+
+
+def test_lookups_answer_what_nbgrader_answers_with_two_queries_a_notebook(gb: Gradebook) -> None:
+    batched = _OneCommitGradebook(gb)
+    for student in ("ada", "bob"):
+        for notebook in ("nb1", "nb2"):
+            for name in ("answer", "tests", "task"):
+                expected = gb.find_grade(name, notebook, "a1", student)
+                assert batched.find_grade(name, notebook, "a1", student) is expected
+            for name in ("answer", "essay", "task"):
+                expected = gb.find_comment(name, notebook, "a1", student)
+                assert batched.find_comment(name, notebook, "a1", student) is expected
+
+    selects = _selects(gb)
+    fresh = _OneCommitGradebook(gb)
+    for name in ("answer", "tests", "task"):
+        fresh.find_grade(name, "nb1", "a1", "ada")
+    for name in ("answer", "essay", "task"):
+        fresh.find_comment(name, "nb1", "a1", "ada")
+    assert len(selects) == 4  # grades: grade and task cells; comments: solution and task cells
+
+
+def test_a_lookup_nbgrader_cannot_answer_fails_as_in_nbgrader(gb: Gradebook) -> None:
+    batched = _OneCommitGradebook(gb)
+    with pytest.raises(MissingEntry, match="No such grade: a1/nb1/essay for ada"):
+        batched.find_grade("essay", "nb1", "a1", "ada")  # a solution cell has no grade
+    with pytest.raises(MissingEntry, match="No such taskcomment: a1/nb1/tests for ada"):
+        batched.find_comment("tests", "nb1", "a1", "ada")
+    with pytest.raises(MissingEntry):
+        batched.find_grade("answer", "nb1", "a1", "nobody")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -144,6 +145,91 @@ def test_outputs_equal_those_of_a_real_kernel(executor: PrewarmedExecutor, workd
     assert check_error["ename"] == "CheckFailed"
     figure = ours.notebook.cells[5].outputs[0]
     assert figure["output_type"] == "display_data" and "image/png" in figure["data"]
+
+
+WIDGET_CELLS = (
+    "import ipywidgets as widgets\nimport matplotlib.pyplot as plt\n\n"
+    "def show(n=2):\n    print('n is', n)\n    plt.plot(range(n))\n    plt.show()\n\n"
+    "widgets.interact(show, n=widgets.IntSlider(value=3, min=1, max=5));",
+    "out = widgets.Output()\nwith out:\n    print('captured')\n    raise ValueError('in the widget')\n"
+    "print('not captured')\nout",
+    "with out:\n    print('later')\nwidgets.IntSlider(value=7)",
+    "print('plain')",
+)
+MODEL_REF = re.compile(r"IPY_MODEL_[0-9a-f]+")
+
+
+def _widget_views(outputs: list[Any]) -> list[Any]:
+    """Outputs with the widget views' model ids (random) left out."""
+    view = "application/vnd.jupyter.widget-view+json"
+    result = []
+    for output in outputs:
+        if view in output.get("data", {}):
+            data = dict(output["data"])
+            data[view] = {k: v for k, v in data[view].items() if k != "model_id"}
+            output = {**output, "data": data}
+        result.append(output)
+    return result
+
+
+def _widget_states(nb: nbformat.NotebookNode) -> list[Any]:
+    """The widget state, without what differs between runs: model ids and image bytes."""
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+    models = []
+    for model in state["state"].values():
+        fields = dict(model["state"])
+        if "outputs" in fields:
+            fields["outputs"] = normalized(fields["outputs"])
+        text = MODEL_REF.sub("IPY_MODEL", json.dumps(fields, sort_keys=True))
+        models.append((model["model_name"], model["model_module_version"], text))
+    return [*sorted(models), (state["version_major"], state["version_minor"])]
+
+
+@pytest.mark.slow
+def test_widgets_are_recorded_as_nbclient_records_them(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    ours = executor.run(notebook(*WIDGET_CELLS), workdir)
+    assert ours.problem is None
+    theirs = notebook(*WIDGET_CELLS)
+    NotebookClient(
+        theirs,
+        kernel_name="python3",
+        allow_errors=True,
+        timeout=120,
+        resources={"metadata": {"path": str(workdir)}},
+    ).execute()
+    for index, (mine, kernel) in enumerate(zip(ours.notebook.cells, theirs.cells, strict=True)):
+        assert _widget_views(normalized(mine.outputs)) == _widget_views(
+            normalized(kernel.outputs)
+        ), WIDGET_CELLS[index]
+    assert _widget_states(ours.notebook) == _widget_states(theirs)
+    # interact's figure and print are in its Output widget, not in the cell
+    first = ours.notebook.cells[0].outputs
+    assert [set(o["data"]) for o in first] == [
+        {"application/vnd.jupyter.widget-view+json", "text/plain"}
+    ]
+    captured = [
+        m["state"]["outputs"]
+        for m in ours.notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"][
+            "state"
+        ].values()
+        if m["model_name"] == "OutputModel"
+    ]
+    assert any(
+        [o["output_type"] for o in outputs] == ["stream", "display_data"] for outputs in captured
+    )
+    assert any(
+        [o["output_type"] for o in outputs] == ["stream", "error", "stream"] for outputs in captured
+    )
+
+
+def test_a_notebook_without_widgets_gets_no_widget_state(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    result = executor.run(notebook("x = 1", "print(x)"), workdir)
+    assert result.problem is None
+    assert "widgets" not in result.notebook.metadata
 
 
 # -- hostile and broken notebooks -----------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
+import uuid
 from typing import Any
 
 from ipykernel.jsonutil import encode_images, json_clean
@@ -16,6 +17,8 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
+
+from .widgets import WIDGETS
 
 Output = dict[str, Any]
 
@@ -32,8 +35,12 @@ class CellOutputs:
         self.truncated = False
         self.clear_on_next = False
         self.display_ids: dict[str, list[int]] = {}
+        self.msg_id = ""
 
     def start(self, limit: int) -> None:
+        # The request this cell's outputs answer, as a kernel's messages name their parent:
+        # an Output widget that captures names it.
+        self.msg_id = uuid.uuid4().hex
         self.limit = limit
         self.outputs = []
         self.used = 0
@@ -71,7 +78,12 @@ class CellOutputs:
         if not text:
             return
         text = self._take(text)
-        if text:
+        if not text:
+            return
+        capture = WIDGETS.capture_for(self.msg_id)
+        if capture is not None:
+            capture.output({"output_type": "stream", "name": name, "text": text})
+        else:
             self._append_stream(name, text)
 
     def _append_stream(self, name: str, text: str) -> None:
@@ -94,6 +106,10 @@ class CellOutputs:
                 self._append_stream("stderr", TRUNCATION_NOTICE.format(limit=self.limit))
             return
         self.used += size
+        capture = WIDGETS.capture_for(self.msg_id)
+        if capture is not None:  # an Output widget takes it (nbclient keeps no display id)
+            capture.output(output)
+            return
         if display_id is not None:
             self.display_ids.setdefault(display_id, []).append(len(self.outputs))
         self._append(output)
@@ -105,8 +121,12 @@ class CellOutputs:
                 self.outputs[index]["data"] = json_clean(encode_images(data))
                 self.outputs[index]["metadata"] = json_clean(metadata or {})
 
-    def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
-        """Always recorded, whatever the budget: nbgrader scores a cell 0 by its error output."""
+    def error(
+        self, ename: str, evalue: str, traceback: list[str], *, from_kernel: bool = True
+    ) -> None:
+        """Always recorded, whatever the budget: nbgrader scores a cell 0 by its error output.
+        An error the kernel reports goes where its other outputs go (into a capturing Output
+        widget); one the client adds (``from_kernel=False``) goes into the cell."""
         cap = max(self.limit // 10, 10_000)
         if len(evalue) > cap:
             evalue = evalue[:cap] + TRUNCATION_NOTICE.format(limit=cap)
@@ -117,9 +137,18 @@ class CellOutputs:
                 break
             lines.append(line)
             total += len(line)
-        self._append({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
+        output = {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines}
+        capture = WIDGETS.capture_for(self.msg_id) if from_kernel else None
+        if capture is not None:
+            capture.output(output)
+        else:
+            self._append(output)
 
     def clear(self, wait: bool) -> None:
+        capture = WIDGETS.capture_for(self.msg_id)
+        if capture is not None:
+            capture.clear(wait)
+            return
         if wait:
             self.clear_on_next = True
         else:
@@ -201,8 +230,23 @@ class CapturingDisplayHook(DisplayHook):
         self._result = {}
 
 
+def _running_request() -> dict[str, Any]:
+    """The request being run, as ipykernel names it: ipywidgets' Output widget asks for it
+    (and for a kernel) to capture the outputs of the cell that runs it."""
+    return {"header": {"msg_id": CAPTURE.msg_id, "msg_type": "execute_request"}}
+
+
+class _KernelStandIn:
+    """``get_ipython().kernel``: what ipywidgets asks of ipykernel's kernel object."""
+
+    def get_parent(self) -> dict[str, Any]:
+        return _running_request()
+
+
 class CapturingShell(InteractiveShell):
     """An InteractiveShell whose outputs are captured, as ipykernel's ZMQInteractiveShell."""
+
+    kernel = _KernelStandIn()
 
     displayhook_class = Type(CapturingDisplayHook)
     display_pub_class = Type(CapturingDisplayPublisher)
@@ -233,6 +277,12 @@ class CapturingShell(InteractiveShell):
                 preprocessing_exc_tuple=preprocessing_exc_tuple,
             )
         )
+
+    def get_parent(self) -> dict[str, Any]:
+        return _running_request()
+
+    def set_parent(self, parent: dict[str, Any]) -> None:
+        pass
 
     def enable_gui(self, gui: Any = None) -> None:
         # %matplotlib inline asks for no GUI; anything else cannot open a window here.

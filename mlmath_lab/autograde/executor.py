@@ -215,6 +215,7 @@ class PrewarmedExecutor:
         problem: str | None = None
         pid: int | None = None
         restored: list[str] = []
+        widgets: dict[str, Any] = {}
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.connect(self._socket_path)
@@ -223,7 +224,7 @@ class PrewarmedExecutor:
             for index, cell in enumerate(nb.cells):
                 # nbclient runs code cells that are not blank, and only those.
                 if cell.cell_type == "code" and cell.source.strip():
-                    restored += self._run_cell(sock, pid, index, cell, deadline)
+                    restored += self._run_cell(sock, pid, index, cell, deadline, widgets)
         except _Stopped as stop:
             problem = str(stop)
         except OSError as exc:
@@ -233,6 +234,9 @@ class PrewarmedExecutor:
             if pid is not None:
                 self._finish(pid)
         restored = list(dict.fromkeys(restored))
+        if problem is None and widgets.get("state"):
+            # As nbclient, once every cell ran: the widgets' state, for feedback to show them.
+            nb.metadata["widgets"] = nbformat.from_dict(widgets["state"])
         return ExecutionResult(nb, problem, time.monotonic() - started, restored)
 
     def _hello(self, sock: socket.socket, deadline: float) -> int:
@@ -255,7 +259,13 @@ class PrewarmedExecutor:
             )
 
     def _run_cell(
-        self, sock: socket.socket, pid: int, index: int, cell: NotebookNode, deadline: float
+        self,
+        sock: socket.socket,
+        pid: int,
+        index: int,
+        cell: NotebookNode,
+        deadline: float,
+        widgets: dict[str, Any],
     ) -> list[str]:
         where = _cell_name(index, cell)
         now = time.monotonic()
@@ -275,6 +285,8 @@ class PrewarmedExecutor:
             ) from None
         cell.outputs = [nbformat.from_dict(output) for output in reply["outputs"]]
         cell.execution_count = reply["execution_count"]
+        if reply.get("widgets") is not None:
+            widgets["state"] = reply["widgets"]
         return [str(name) for name in reply.get("restored", [])]
 
     def _notebook_timeout(self, where: str) -> str:

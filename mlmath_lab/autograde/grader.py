@@ -105,6 +105,9 @@ def copy_outputs(target: NotebookNode, executed: NotebookNode) -> None:
     language_info = executed.get("metadata", {}).get("language_info")
     if language_info:
         target.metadata["language_info"] = copy.deepcopy(language_info)
+    widgets = executed.get("metadata", {}).get("widgets")
+    if widgets:  # as nbclient: written when the run made widgets, left alone otherwise
+        target.metadata["widgets"] = copy.deepcopy(widgets)
 
 
 @dataclass

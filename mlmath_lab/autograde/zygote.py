@@ -9,7 +9,7 @@ Protocol (all messages are frames: a 4-byte big-endian length, then UTF-8 JSON):
 - executor → child, over one Unix-socket connection per run: the child sends ``{"pid"}``; the
   executor sends ``{"setup": {limits, workdir}}``; the child enters the sandbox and answers
   ``{"ok"}`` or ``{"error"}``; then, per code cell, ``{"source"}`` → ``{"outputs",
-  "execution_count"}``. The next cell is sent only after the previous one's outputs came back,
+  "execution_count"}`` (and ``"widgets"``, the notebook's widget state, when it changed). The next cell is sent only after the previous one's outputs came back,
   so later (hidden) test cells are never in the child's memory before they run. EOF ends it.
 - the zygote exits, killing its children, when its stdin closes (the executor closed it or
   died) or on SIGTERM.
@@ -174,6 +174,7 @@ class Zygote:
         # check library find it (get_ipython()) exactly as in a kernel.
         from ipykernel.compiler import XCachingCompiler
 
+        from . import widgets
         from .capture import CapturingShell
 
         # ipykernel's compiler names cells as the kernel does ("1278102326.py"), which shows
@@ -181,6 +182,7 @@ class Zygote:
         self.shell = CapturingShell.instance(
             config=_shell_config(), compiler_class=XCachingCompiler
         )
+        widgets.install()  # ipywidgets' comms record into the child's widget state
         for name in self.preload:
             importlib.import_module(name)
         for name in WARM_MODULES:
@@ -302,6 +304,7 @@ class Zygote:
             integrity.install(self.snapshot)
         send_frame(conn, {"ok": True})
         from .capture import CAPTURE, CapturedStream
+        from .widgets import WIDGETS
 
         sys.stdout = CapturedStream("stdout")
         sys.stderr = CapturedStream("stderr")
@@ -319,6 +322,9 @@ class Zygote:
                 os._exit(0)
             restored += self.restored_by_the_checks()
             reply = {"outputs": CAPTURE.outputs, "execution_count": count, "restored": restored}
+            if WIDGETS.changed:  # the notebook's widget state so far, as nbclient records it
+                reply["widgets"] = WIDGETS.metadata()
+                WIDGETS.changed = False
             try:
                 send_frame(conn, reply)
             except (TypeError, ValueError) as exc:  # output that JSON cannot carry
@@ -444,7 +450,7 @@ def run_cell(shell: Any, source: str, timeout: float, max_output_bytes: int) -> 
             for o in CAPTURE.outputs
             if not (o["output_type"] == "error" and o["ename"] == CellTimeout.__name__)
         ]
-        CAPTURE.error(TIMEOUT_ENAME, "", [TIMEOUT_TRACEBACK])
+        CAPTURE.error(TIMEOUT_ENAME, "", [TIMEOUT_TRACEBACK], from_kernel=False)
 
 
 def _shell_config() -> Any:

@@ -505,3 +505,23 @@ def test_a_cell_the_shell_runs_without_a_coroutine_is_not_one_for_ipython(cell: 
     if not _may_be_async(cell):  # the shell's shortcut: IPython must agree
         assert not _should_be_async(cell)
     assert _may_be_async(cell) or cell in ("x = 1", "1 +")
+
+
+@pytest.mark.slow
+def test_a_patched_builtin_is_put_back_as_the_sandbox_left_it(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    nb = notebook(
+        "x = 1",
+        "import builtins\nbuiltins.input = lambda prompt='': 'typed by the submission'",
+        "input('answer? ')",
+    )
+    nb.cells[2].metadata["nbgrader"] = {"grade": True, "grade_id": "t", "points": 1}
+    clean = executor.run(notebook("x = 1"), workdir)
+    assert clean.problem is None and clean.restored == []  # the sandbox's own input is not news
+    result = executor.run(nb, workdir)
+    assert result.problem is None
+    assert "builtins.input" in result.restored
+    # the graded cell ran with the sandbox's input, as a kernel without stdin answers
+    (error,) = result.notebook.cells[2].outputs
+    assert error["ename"] == "StdinNotImplementedError"

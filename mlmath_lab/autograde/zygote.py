@@ -203,6 +203,13 @@ class Zygote:
         self.shell.run_cell("None", store_history=False, silent=True)
         self.guard = _import_the_checks()
         self.snapshot: Any = None
+        if self.guard:
+            from mlmath_lab.checks import integrity
+
+            # Taken once here, not in every child: the protected modules are the same in a
+            # child before its student code runs, except builtins, which the sandbox changes
+            # (input); the child takes builtins again.
+            self.snapshot = integrity.Snapshot()
 
     def serve(self) -> None:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
@@ -296,11 +303,11 @@ class Zygote:
         except BaseException:
             send_frame(conn, {"error": traceback.format_exc(limit=5)})
             os._exit(1)
-        if self.guard:
+        if self.snapshot is not None:
             # After the sandbox (which sets builtins.input), before any student code.
             from mlmath_lab.checks import integrity
 
-            self.snapshot = integrity.Snapshot()
+            self.snapshot.retake("builtins")
             integrity.install(self.snapshot)
         send_frame(conn, {"ok": True})
         from .capture import CAPTURE, CapturedStream

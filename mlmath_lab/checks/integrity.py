@@ -58,14 +58,8 @@ class Snapshot:
             *(n for n in list(sys.modules) if n.startswith(PROTECTED_PREFIX)),
         ]
         for name in names:
-            module = sys.modules.get(name)
-            if not isinstance(module, ModuleType):
-                continue
-            saved = dict(vars(module))
-            if name == "builtins":
-                saved = {k: v for k, v in saved.items() if k not in _VOLATILE_BUILTINS}
-            self.modules[name] = (module, saved)
-            if name.startswith(PROTECTED_PREFIX):
+            saved = self.retake(name)
+            if saved is not None and name.startswith(PROTECTED_PREFIX):
                 for key, value in saved.items():
                     if isinstance(value, type) and value.__module__ == name:
                         self.classes.append((value, f"{name}.{value.__qualname__}", _dict(value)))
@@ -75,6 +69,17 @@ class Snapshot:
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(getattr(torch, "Tensor", None), type):
             self.classes.append((torch.Tensor, "torch.Tensor", _dict(torch.Tensor)))
+
+    def retake(self, name: str) -> dict[str, Any] | None:
+        """Take module ``name``'s attributes as they are now (the ones to put back)."""
+        module = sys.modules.get(name)
+        if not isinstance(module, ModuleType):
+            return None
+        saved = dict(vars(module))
+        if name == "builtins":
+            saved = {k: v for k, v in saved.items() if k not in _VOLATILE_BUILTINS}
+        self.modules[name] = (module, saved)
+        return saved
 
     def restore(self) -> list[str]:
         """Put back every protected name that differs; the dotted names that were changed."""

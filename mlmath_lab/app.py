@@ -283,6 +283,13 @@ class MlmathLabApp(JupyterApp):
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["autograde"] and not {"-h", "--help", "--help-all"} & set(args):
+        # The executor's zygote imports torch (about 2 s) while this command loads nbgrader,
+        # reads the course and sanitizes the submissions.
+        from .autograde.executor import launch_early_zygote
+
+        launch_early_zygote()
     MlmathLabApp.launch_instance(argv=argv)
 
 

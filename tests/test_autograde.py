@@ -11,6 +11,7 @@ import io
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -623,6 +624,7 @@ def test_a_killed_run_leaves_no_partial_rows_and_a_rerun_finishes(course: Path) 
     stub = _release(course)
     students = {f"s{i:02d}": correct if i % 2 else stub for i in range(8)}
     submit(course, students)  # type: ignore[arg-type]
+    zygote_folders = set(Path(tempfile.gettempdir()).glob("mlmath-lab-zygote-*"))
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -646,6 +648,11 @@ def test_a_killed_run_leaves_no_partial_rows_and_a_rerun_finishes(course: Path) 
             break
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    # The zygote (its own session) sees the grader gone, stops, and removes its folder.
+    deadline = time.monotonic() + 20
+    while set(Path(tempfile.gettempdir()).glob("mlmath-lab-zygote-*")) - zygote_folders:
+        assert time.monotonic() < deadline, "the killed run's zygote folder was left behind"
+        time.sleep(0.2)
 
     from nbgrader.api import Gradebook
 

@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -525,3 +527,48 @@ def test_a_patched_builtin_is_put_back_as_the_sandbox_left_it(
     # the graded cell ran with the sandbox's input, as a kernel without stdin answers
     (error,) = result.notebook.cells[2].outputs
     assert error["ename"] == "StdinNotImplementedError"
+
+
+# -- the zygote started early, before the run -------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_run_adopts_the_zygote_started_early(workdir: Path) -> None:
+    from mlmath_lab.autograde import executor as module
+
+    module.launch_early_zygote()
+    early = module._early
+    assert early is not None
+    with PrewarmedExecutor(LIMITS, lazy=True) as adopted:
+        assert adopted._proc is early.proc  # not a second zygote
+        assert module._early is None
+        result = adopted.run(notebook("print(6 * 7)"), workdir)
+        assert result.problem is None
+        assert result.notebook.cells[0].outputs[0]["text"] == "42\n"
+    assert early.proc.poll() is not None and not early.dir.exists()
+
+
+def test_an_executor_that_preloads_otherwise_starts_its_own(workdir: Path) -> None:
+    from mlmath_lab.autograde import executor as module
+
+    module.launch_early_zygote()
+    early = module._early
+    assert early is not None
+    with PrewarmedExecutor(LIMITS, preload=("json",), lazy=True) as own:
+        assert own._proc is not early.proc
+        assert early.proc.poll() is not None and not early.dir.exists()  # stopped, not leaked
+        assert own.run(notebook("1 + 1"), workdir).problem is None
+
+
+def test_an_early_zygote_no_run_adopts_is_stopped_at_exit() -> None:
+    code = (
+        "from mlmath_lab.autograde import executor as e\n"
+        "e.launch_early_zygote()\n"
+        "print(e._early.proc.pid, e._early.dir)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    pid, folder = done.stdout.split()
+    assert not Path(folder).exists()
+    assert not psutil.pid_exists(int(pid)) or psutil.Process(int(pid)).status() == "zombie"

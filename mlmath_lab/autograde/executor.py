@@ -8,6 +8,7 @@ would copy in an undefined state. See ``zygote.py`` for the protocol.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import json
@@ -123,20 +124,10 @@ class PrewarmedExecutor:
         work. ``run`` waits for it; ``wait_ready`` raises if it could not start."""
         if self._proc is not None:
             raise RuntimeError("the executor is already started")
-        self._dir = Path(tempfile.mkdtemp(prefix="mlmath-lab-zygote-"))  # mode 0700
-        self._socket_path = str(self._dir / "zygote.sock")
-        config = {"socket": self._socket_path, "preload": self.preload, "sandbox": self.sandbox}
-        with open(self._dir / "zygote.log", "wb") as log:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "mlmath_lab.autograde.zygote", json.dumps(config)],
-                stdin=subprocess.PIPE,  # its EOF tells the zygote we are gone
-                stdout=subprocess.PIPE,  # "ready", then "exit PID STATUS" lines
-                stderr=log,
-                cwd=self._dir,
-                env=_zygote_environment(),
-                # Its own session: a Ctrl-C in the terminal reaches us, and we clean up.
-                start_new_session=True,
-            )
+        zygote = _take_early_zygote(self.preload, self.sandbox) or _ZygoteProcess.start(
+            self.preload, self.sandbox, _zygote_environment()
+        )
+        self._proc, self._dir, self._socket_path = zygote.proc, zygote.dir, zygote.socket_path
         self._ready.clear()
         self._start_error = None
         self._reader = threading.Thread(
@@ -402,6 +393,94 @@ class PrewarmedExecutor:
                 return ""
             data += chunk
         return data.decode(errors="replace").strip()
+
+
+@dataclass
+class _ZygoteProcess:
+    """A started zygote: its process, its private folder, and the socket it will listen on."""
+
+    proc: subprocess.Popen[bytes]
+    dir: Path
+    socket_path: str
+    preload: tuple[str, ...]
+    sandbox: str
+
+    @classmethod
+    def start(cls, preload: tuple[str, ...], sandbox: str, env: dict[str, str]) -> _ZygoteProcess:
+        folder = Path(tempfile.mkdtemp(prefix="mlmath-lab-zygote-"))  # mode 0700
+        socket_path = str(folder / "zygote.sock")
+        # "folder": the zygote removes it when it exits, even if the grader was killed
+        config = {
+            "socket": socket_path,
+            "preload": preload,
+            "sandbox": sandbox,
+            "folder": str(folder),
+        }
+        with open(folder / "zygote.log", "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "mlmath_lab.autograde.zygote", json.dumps(config)],
+                stdin=subprocess.PIPE,  # its EOF tells the zygote we are gone
+                stdout=subprocess.PIPE,  # "ready", then "exit PID STATUS" lines
+                stderr=log,
+                cwd=folder,
+                env=env,
+                # Its own session: a Ctrl-C in the terminal reaches us, and we clean up.
+                start_new_session=True,
+            )
+        return cls(proc, folder, socket_path, preload, sandbox)
+
+    def stop(self) -> None:
+        if self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()  # the zygote exits on EOF
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_early: _ZygoteProcess | None = None
+_early_lock = threading.Lock()
+
+
+def launch_early_zygote() -> None:
+    """Start the default zygote now, for an autograde run about to begin: its imports (about
+    2 s of torch) overlap the command's own start-up and configuration, instead of starting
+    when the run reaches its first submission. The run's executor adopts it (``launch``);
+    one that is never adopted is stopped at exit."""
+    global _early
+    with _early_lock:
+        if _early is not None:
+            return
+        env = _zygote_environment()
+        env["NBGRADER_EXECUTION"] = "autograde"  # as the run sets it around its executor
+        _early = _ZygoteProcess.start(DEFAULT_PRELOAD, SANDBOX_ENTRY, env)
+    atexit.register(_stop_early_zygote)
+
+
+def _take_early_zygote(preload: tuple[str, ...], sandbox: str) -> _ZygoteProcess | None:
+    """The early zygote, if it is still running and preloads what this executor wants."""
+    global _early
+    with _early_lock:
+        early, _early = _early, None
+    if early is None:
+        return None
+    if early.proc.poll() is None and (early.preload, early.sandbox) == (preload, sandbox):
+        return early
+    early.stop()
+    return None
+
+
+def _stop_early_zygote() -> None:
+    global _early
+    with _early_lock:
+        early, _early = _early, None
+    if early is not None:
+        early.stop()
 
 
 def _is_instructor_cell(cell: NotebookNode) -> bool:

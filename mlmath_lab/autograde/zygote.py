@@ -23,6 +23,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -163,6 +164,7 @@ def _kill_group(pid: int) -> None:
 class Zygote:
     def __init__(self, config: dict[str, Any]) -> None:
         self.socket_path = config["socket"]
+        self.folder: str | None = config.get("folder")  # the executor's folder for this zygote
         self.preload: list[str] = config["preload"]
         self.sandbox_entry: str = config["sandbox"]
         self.children: set[int] = set()
@@ -272,6 +274,8 @@ class Zygote:
                 self.children.discard(pid)
         with contextlib.suppress(OSError):
             os.unlink(self.socket_path)
+        if self.folder:  # a grader killed with SIGKILL could not remove it
+            shutil.rmtree(self.folder, ignore_errors=True)
         os._exit(0)
 
     @staticmethod

@@ -92,3 +92,23 @@ def test_shape_tuples_compare_exactly() -> None:
 )
 def test_summaries_show_shape_dtype_and_a_few_values(value: object, fragment: str) -> None:
     assert fragment in summarize(value)
+
+
+def test_arrays_are_summarized_only_for_a_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    # the module (the package's attribute of that name is the function)
+    module = importlib.import_module("mlmath_lab.checks.compare")
+    calls: list[object] = []
+    real = module.summarize
+
+    def counting(value: object, max_items: int = 6) -> str:
+        calls.append(value)
+        return real(value, max_items)
+
+    monkeypatch.setattr(module, "summarize", counting)
+    assert compare(np.arange(4.0), np.arange(4.0)) is None
+    assert calls == []  # a pass formats nothing
+    mismatch = compare(np.arange(4.0) + 1, np.arange(4.0))
+    assert mismatch is not None and mismatch.got.startswith("array shape (4,) float64")
+    assert len(calls) == 2  # each side once, however many times the message used it

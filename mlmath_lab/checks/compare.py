@@ -8,6 +8,7 @@ otherwise.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -203,17 +204,34 @@ def _compare_shape_tuple(got: Any, expected: tuple[int, ...]) -> Mismatch | None
     return None
 
 
+class _Summaries:
+    """``summarize`` of the two values, made when a mismatch is reported: a comparison that
+    passes (most of them) needs neither, and formatting arrays costs more than comparing."""
+
+    def __init__(self, got: Any, expected: Any) -> None:
+        self._got = got
+        self._expected = expected
+
+    @functools.cached_property
+    def got(self) -> str:
+        return summarize(self._got)
+
+    @functools.cached_property
+    def expected(self) -> str:
+        return summarize(self._expected)
+
+
 def _compare_arrays(
     got: Any, expected: Any, *, rtol: float | None, atol: float | None, equal_nan: bool
 ) -> Mismatch | None:
     exp = as_array(expected)
-    got_summary, exp_summary = summarize(got), summarize(expected)
+    summaries = _Summaries(got, expected)  # only a mismatch needs them
     if got is None:
         return Mismatch(
             "type",
-            f"yours is None (did the function forget to `return`?), expected {exp_summary}",
+            f"yours is None (did the function forget to `return`?), expected {summaries.expected}",
             "None",
-            exp_summary,
+            summaries.expected,
         )
     if exp.ndim == 0 and not _is_scalar(got):
         if _is_array_like(got) or isinstance(got, list | tuple):
@@ -221,36 +239,42 @@ def _compare_arrays(
             return Mismatch(
                 "shape",
                 f"expected a single number, yours has shape {shape}",
-                got_summary,
-                exp_summary,
+                summaries.got,
+                summaries.expected,
             )
         return Mismatch(
-            "type", f"expected a number, yours is {got_summary}", got_summary, exp_summary
+            "type",
+            f"expected a number, yours is {summaries.got}",
+            summaries.got,
+            summaries.expected,
         )
     try:
         mine = as_array(got)
     except Exception:
         return Mismatch(
-            "type", f"expected {exp_summary}, yours is {got_summary}", got_summary, exp_summary
+            "type",
+            f"expected {summaries.expected}, yours is {summaries.got}",
+            summaries.got,
+            summaries.expected,
         )
     if mine.dtype == object or not (np.issubdtype(mine.dtype, np.number) or mine.dtype.kind == "b"):
         return Mismatch(
-            "type", f"expected numbers, yours is {got_summary}", got_summary, exp_summary
+            "type", f"expected numbers, yours is {summaries.got}", summaries.got, summaries.expected
         )
     if mine.shape != exp.shape:
         return Mismatch(
             "shape",
             f"shape: yours {tuple(mine.shape)} vs expected {tuple(exp.shape)}",
-            got_summary,
-            exp_summary,
+            summaries.got,
+            summaries.expected,
         )
     dtype_problem = _dtype_mismatch(mine.dtype, exp.dtype)
     if dtype_problem:
-        return Mismatch("dtype", dtype_problem, got_summary, exp_summary)
+        return Mismatch("dtype", dtype_problem, summaries.got, summaries.expected)
     if not np.issubdtype(exp.dtype, np.inexact):
         bad = mine != exp
         if np.any(bad):
-            return _value_mismatch(mine, exp, bad, got_summary, exp_summary, "exact")
+            return _value_mismatch(mine, exp, bad, summaries.got, summaries.expected, "exact")
         return None
     default_rtol, default_atol = tolerances(mine.dtype, exp.dtype)
     rtol = default_rtol if rtol is None else rtol
@@ -267,8 +291,8 @@ def _compare_arrays(
                 f"yours has {int(blown.sum())} inf/nan value(s) where "
                 f"the expected values are finite (first at index {idx}: yours "
                 f"{mine64[tuple(np.argwhere(blown)[0])].item()!r})",
-                got_summary,
-                exp_summary,
+                summaries.got,
+                summaries.expected,
             )
     same_special = (~got_finite & ~exp_finite) & (
         (np.isnan(mine64) & np.isnan(exp64)) | (mine64 == exp64)
@@ -278,7 +302,7 @@ def _compare_arrays(
         bad = ~(err <= atol + rtol * np.abs(exp64)) & ~same_special
     if np.any(bad):
         return _value_mismatch(
-            mine64, exp64, bad, got_summary, exp_summary, f"rtol={rtol:g}, atol={atol:g}"
+            mine64, exp64, bad, summaries.got, summaries.expected, f"rtol={rtol:g}, atol={atol:g}"
         )
     return None
 

@@ -124,11 +124,13 @@ def normalized(outputs: list[Any]) -> list[dict[str, Any]]:
     return result
 
 
-@pytest.mark.slow
-def test_outputs_equal_those_of_a_real_kernel(executor: PrewarmedExecutor, workdir: Path) -> None:
-    ours = executor.run(notebook(*PARITY_CELLS), workdir)
+def run_in_both(
+    executor: PrewarmedExecutor, workdir: Path, cells: tuple[str, ...]
+) -> tuple[Any, nbformat.NotebookNode]:
+    """The cells run by the executor, and by nbclient in a real kernel (as nbgrader runs)."""
+    ours = executor.run(notebook(*cells), workdir)
     assert ours.problem is None
-    theirs = notebook(*PARITY_CELLS)
+    theirs = notebook(*cells)
     NotebookClient(
         theirs,
         kernel_name="python3",
@@ -136,6 +138,12 @@ def test_outputs_equal_those_of_a_real_kernel(executor: PrewarmedExecutor, workd
         timeout=120,
         resources={"metadata": {"path": str(workdir)}},
     ).execute()
+    return ours, theirs
+
+
+@pytest.mark.slow
+def test_outputs_equal_those_of_a_real_kernel(executor: PrewarmedExecutor, workdir: Path) -> None:
+    ours, theirs = run_in_both(executor, workdir, PARITY_CELLS)
     for index, (mine, kernel) in enumerate(zip(ours.notebook.cells, theirs.cells, strict=True)):
         assert mine.execution_count == kernel.execution_count, index
         if index == 7:  # the kernel is not run by nbgrader here: only the executor sets it
@@ -191,16 +199,7 @@ def _widget_states(nb: nbformat.NotebookNode) -> list[Any]:
 def test_widgets_are_recorded_as_nbclient_records_them(
     executor: PrewarmedExecutor, workdir: Path
 ) -> None:
-    ours = executor.run(notebook(*WIDGET_CELLS), workdir)
-    assert ours.problem is None
-    theirs = notebook(*WIDGET_CELLS)
-    NotebookClient(
-        theirs,
-        kernel_name="python3",
-        allow_errors=True,
-        timeout=120,
-        resources={"metadata": {"path": str(workdir)}},
-    ).execute()
+    ours, theirs = run_in_both(executor, workdir, WIDGET_CELLS)
     for index, (mine, kernel) in enumerate(zip(ours.notebook.cells, theirs.cells, strict=True)):
         assert _widget_views(normalized(mine.outputs)) == _widget_views(
             normalized(kernel.outputs)

@@ -97,6 +97,7 @@ class PrewarmedExecutor:
         self.lazy = lazy  # ``with`` only launches the zygote; the first ``run`` waits for it
         # Output is JSON in the frame: escaping can grow text up to 6 bytes a character.
         self.max_frame_bytes = 8 * limits.max_output_bytes + (1 << 20)
+        self._zygote: _ZygoteProcess | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir: Path | None = None
         self._socket_path = ""
@@ -127,6 +128,7 @@ class PrewarmedExecutor:
         zygote = _take_early_zygote(self.preload, self.sandbox) or _ZygoteProcess.start(
             self.preload, self.sandbox, _zygote_environment()
         )
+        self._zygote = zygote
         self._proc, self._dir, self._socket_path = zygote.proc, zygote.dir, zygote.socket_path
         self._ready.clear()
         self._start_error = None
@@ -149,28 +151,19 @@ class PrewarmedExecutor:
             raise RuntimeError(error)
 
     def close(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None:
+        zygote, self._zygote, self._proc = self._zygote, None, None
+        if zygote is not None:
             with self._lock:
                 live = set(self._live)
             for pid in live:  # running submissions end now, not when the zygote gets to them
                 self._kill(pid)
-            if proc.stdin is not None:
-                with contextlib.suppress(OSError):
-                    proc.stdin.close()  # the zygote kills its children and exits
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
+            zygote.stop()  # it kills its children and exits
         if self._reader is not None:
             self._reader.join(timeout=5)
             self._reader = None
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
+        if zygote is not None:
+            zygote.remove()  # after the reader, which may still read the log
+        self._dir = None
         # A run waiting for the zygote, or started after this, fails now with a reason.
         if self._start_error is None:
             self._start_error = "the autograde executor was closed"
@@ -430,6 +423,7 @@ class _ZygoteProcess:
         return cls(proc, folder, socket_path, preload, sandbox)
 
     def stop(self) -> None:
+        """End the process: EOF on its stdin, then SIGKILL if it has not exited in 10 s."""
         if self.proc.stdin is not None:
             with contextlib.suppress(OSError):
                 self.proc.stdin.close()  # the zygote exits on EOF
@@ -440,7 +434,14 @@ class _ZygoteProcess:
             self.proc.wait()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+
+    def remove(self) -> None:
+        """Its folder (the zygote removes it itself when it shuts down cleanly)."""
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def discard(self) -> None:
+        self.stop()
+        self.remove()
 
 
 _early: _ZygoteProcess | None = None
@@ -471,7 +472,7 @@ def _take_early_zygote(preload: tuple[str, ...], sandbox: str) -> _ZygoteProcess
         return None
     if early.proc.poll() is None and (early.preload, early.sandbox) == (preload, sandbox):
         return early
-    early.stop()
+    early.discard()
     return None
 
 
@@ -480,7 +481,7 @@ def _stop_early_zygote() -> None:
     with _early_lock:
         early, _early = _early, None
     if early is not None:
-        early.stop()
+        early.discard()
 
 
 def _is_instructor_cell(cell: NotebookNode) -> bool:

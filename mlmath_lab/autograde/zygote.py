@@ -9,8 +9,9 @@ Protocol (all messages are frames: a 4-byte big-endian length, then UTF-8 JSON):
 - executor → child, over one Unix-socket connection per run: the child sends ``{"pid"}``; the
   executor sends ``{"setup": {limits, workdir}}``; the child enters the sandbox and answers
   ``{"ok"}`` or ``{"error"}``; then, per code cell, ``{"source"}`` → ``{"outputs",
-  "execution_count"}`` (and ``"widgets"``, the notebook's widget state, when it changed). The next cell is sent only after the previous one's outputs came back,
-  so later (hidden) test cells are never in the child's memory before they run. EOF ends it.
+  "execution_count"}`` (and ``"widgets"``, the notebook's widget state, when it changed).
+  The next cell is sent only after the previous one's outputs came back, so later (hidden)
+  test cells are never in the child's memory before they run. EOF ends it.
 - the zygote exits, killing its children, when its stdin closes (the executor closed it or
   died) or on SIGTERM.
 """

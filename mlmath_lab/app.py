@@ -94,6 +94,13 @@ class ValidateApp(CourseApp):
             nbgrader_config=config,
             progress=lambda m: self.log.info("%s", m),
         )
+        for proven in validator.proofs:
+            proof = proven.proof
+            state = "proven" if proof.proven else "NOT proven"
+            print(
+                f"{proof.exercise}: {state}; recognises {proof.recognised} of "
+                f"{proof.mistakes} known mistake(s)"
+            )
         for problem in problems:
             print(f"PROBLEM {problem}", file=sys.stderr)
         if problems:

@@ -63,6 +63,10 @@ export interface ICheckCase {
   message: string;
   got: string;
   expected: string;
+  /**
+   * What the student's code raised on this case (result format 2; absent before).
+   */
+  error?: string;
 }
 
 /**

@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 
 from mlmath_lab.checks import CHECK_MIME_TYPE, CheckFailed, check, get_checker, run_check
+from mlmath_lab.checks.proof import prove
 from mlmath_lab.checks.registry import all_exercise_ids
 from mlmath_lab.course import Course
-from mlmath_lab.course.notebooks import graded_tests, is_solution, read_notebook
+from mlmath_lab.course.notebooks import graded_tests, read_notebook
+from mlmath_lab.course.solutions import run_solution_cells
 
 from .conftest import COURSE
 
@@ -24,17 +26,10 @@ MISCONCEPTIONS = [(e, m.name) for e in EXERCISES for m in get_checker(e).misconc
 
 
 def solution_namespace(assignment: str) -> dict[str, Any]:
-    """Run the solution cells of an assignment's source notebooks (not the demos, not tests)."""
-    namespace: dict[str, Any] = {"np": np, "__name__": "solutions"}
-    course = Course(COURSE)
-    for path in course.source_notebooks(assignment):
-        nb = read_notebook(path)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and is_solution(cell):
-                exec(
-                    compile(cell.source, f"{path.name}:{cell.metadata.nbgrader.grade_id}", "exec"),
-                    namespace,
-                )
+    """The solution cells of an assignment's source notebooks, run as validate runs them."""
+    namespace: dict[str, Any] = {}
+    for path in Course(COURSE).source_notebooks(assignment):
+        namespace.update(run_solution_cells(path, read_notebook(path)))
     return namespace
 
 
@@ -65,11 +60,21 @@ def test_the_reference_solution_passes(exercise: str) -> None:
     assert all(case.passed for case in result.cases)
 
 
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_checker_is_proven(exercise: str) -> None:
+    """The reference and the notebook's solution pass, the stub is "not implemented yet",
+    and every known mistake fails with its own hint and is explained by no other."""
+    checker = get_checker(exercise)
+    proof = prove(checker, student_function(exercise))
+    assert proof.proven, "\n".join(proof.problems)
+    assert proof.recognised == proof.mistakes == len(checker.misconceptions)
+
+
 @pytest.mark.parametrize(("exercise", "mistake"), MISCONCEPTIONS)
-def test_each_known_mistake_fails_with_its_own_hint(exercise: str, mistake: str) -> None:
+def test_each_known_mistake_shows_its_hint_to_the_student(exercise: str, mistake: str) -> None:
     checker = get_checker(exercise)
     wrong = next(m for m in checker.misconceptions if m.name == mistake)
-    result = checker.run(wrong.wrong)
+    result = checker.run(wrong.wrong, scan_source=False)  # the checker's own code, not a student's
     assert not result.passed
     assert result.misconception == mistake, result.to_text()
     assert result.hint == wrong.hint and wrong.hint in result.to_text()
@@ -94,10 +99,13 @@ def test_a_students_exception_is_reported_as_theirs_with_their_line() -> None:
 
     result = run_check("01-linear-algebra/softmax", softmax)
     assert result.status == "error"
-    assert result.error is not None
-    assert result.error.startswith("Your code raised IndexError")
-    assert "e.sum(axis=axis, keepdims=True)[0, 0, 0]" in result.error
-    assert "mlmath_lab" not in result.error  # no frame of the library
+    raised = [c for c in result.cases if c.status == "error"]
+    assert raised, result.to_text()
+    error = raised[0].error
+    assert error.startswith("Your code raised IndexError")
+    assert "e.sum(axis=axis, keepdims=True)[0, 0, 0]" in error
+    assert "mlmath_lab" not in error  # no frame of the library
+    assert error.splitlines()[0] in result.to_text()
 
 
 def test_a_function_that_returns_nothing_says_so() -> None:
@@ -140,10 +148,13 @@ def test_an_unknown_exercise_is_named_in_the_error() -> None:
         run_check("99-x/y", print)
 
 
-def test_a_student_mutating_its_input_cannot_change_the_reference() -> None:
+def test_a_student_mutating_its_input_is_told_and_cannot_change_the_reference() -> None:
     def softmax(z, axis=-1):
-        z -= z.max(axis=axis, keepdims=True)  # in place: harmless here, since inputs are copied
+        z -= z.max(axis=axis, keepdims=True)  # in place: the caller's logits change
         e = np.exp(z)
         return e / e.sum(axis=axis, keepdims=True)
 
-    assert run_check("01-linear-algebra/softmax", softmax).passed
+    result = run_check("01-linear-algebra/softmax", softmax)
+    assert not result.passed
+    assert all(c.status == "failed" for c in result.cases), result.to_text()
+    assert "changed its input `z` in place" in result.to_text()

@@ -112,3 +112,50 @@ def test_arrays_are_summarized_only_for_a_mismatch(monkeypatch: pytest.MonkeyPat
     mismatch = compare(np.arange(4.0) + 1, np.arange(4.0))
     assert mismatch is not None and mismatch.got.startswith("array shape (4,) float64")
     assert len(calls) == 2  # each side once, however many times the message used it
+
+
+@pytest.mark.parametrize(
+    ("got", "expected"),
+    [
+        (1.0, np.inf),  # a finite answer is not "close" to inf (atol + rtol·inf is inf)
+        (-np.inf, np.inf),  # nor is the other infinity
+        (np.array([0.0, 2.0]), np.array([-np.inf, 2.0])),
+        (np.array([np.nan, 2.0]), np.array([np.inf, 2.0])),
+        (np.array([1.0, np.inf]), np.array([1.0, 2.0])),
+    ],
+)
+def test_non_finite_values_must_match_exactly(got: object, expected: object) -> None:
+    mismatch = compare(got, expected)
+    assert mismatch is not None and mismatch.kind == "nonfinite", mismatch
+
+
+def test_matching_non_finite_values_agree() -> None:
+    assert (
+        compare(np.array([np.inf, -np.inf, np.nan, 1.0]), np.array([np.inf, -np.inf, np.nan, 1.0]))
+        is None
+    )
+    assert compare(-np.inf, -np.inf) is None
+
+
+def test_a_mismatch_shows_enough_digits_to_see_the_difference() -> None:
+    mismatch = compare(0.64391378, 0.64391392)
+    assert mismatch is not None
+    assert "yours 0.6439138 vs expected 0.6439139" in mismatch.message
+    arrays = compare(np.array([1.0, 0.64391378]), np.array([1.0, 0.64391392]))
+    assert arrays is not None and "yours 0.6439138 vs expected 0.6439139" in arrays.message
+
+
+def test_numpy_scalars_read_as_numbers() -> None:
+    assert summarize(np.float64(0.5)) == "0.5 (float64)"
+    mismatch = compare(np.float64(0.25), 0.5)
+    assert mismatch is not None and "np.float64" not in mismatch.message + mismatch.got
+
+
+def test_numpy_bool_is_the_same_answer_as_python_bool() -> None:
+    assert compare(np.bool_(True), True) is None
+    assert compare(np.bool_(False), True) is not None
+
+
+def test_integer_values_compare_with_floats_by_value_when_dtype_is_not_checked() -> None:
+    assert compare(np.array([1, 2]), np.array([1.0, 2.0]), check_dtype=False) is None
+    assert compare(np.array([1, 3]), np.array([1.0, 2.0]), check_dtype=False) is not None

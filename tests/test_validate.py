@@ -161,3 +161,44 @@ def test_outside_a_course_it_says_where_it_looked(tmp_path: Path) -> None:
     result = validate(tmp_path / "nowhere")
     assert result.returncode == 1
     assert "not a course root" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_checker_is_proven_and_its_mistakes_counted() -> None:
+    result = validate(COURSE, "--no-execute", "01-linear-algebra")
+    assert result.returncode == 0, result.stderr[-4000:]
+    lines = [line for line in result.stdout.splitlines() if ": proven; recognises" in line]
+    assert len(lines) == 9, result.stdout
+    softmax = next(line for line in lines if line.startswith("01-linear-algebra/softmax:"))
+    recognised, known = map(int, re.findall(r"recognises (\d+) of (\d+)", softmax)[0])
+    assert recognised == known >= 3
+
+
+def test_a_hidden_region_with_its_own_reference_is_reported(course_copy: Path) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "dot_loop")
+    cell["source"] = "".join(cell["source"]).replace(
+        "### END HIDDEN TESTS",
+        "import torch\nassert dot_loop(np.ones(2), np.ones(2)) == 2.0\n### END HIDDEN TESTS",
+    )
+    save(course_copy, nb)
+    found = [p for p in problems(validate(course_copy, "--no-execute")) if "(dot_loop)" in p]
+    assert any("imports torch" in p for p in found), found
+    assert any("the hidden region asserts (line" in p for p in found), found
+
+
+def test_a_wrong_solution_is_caught_by_the_proof_without_running_a_kernel(
+    course_copy: Path,
+) -> None:
+    nb = load(course_copy)
+    cell = cell_with(nb, "softmax_solution")
+    source = "".join(cell["source"])
+    head, _, _ = source.partition("### BEGIN SOLUTION")
+    cell["source"] = (
+        head
+        + "### BEGIN SOLUTION\n    e = np.exp(z)\n    return e / e.sum(axis=axis, keepdims=True)\n"
+        + "    ### END SOLUTION\n"
+    )
+    save(course_copy, nb)
+    found = [p for p in problems(validate(course_copy, "--no-execute")) if "(softmax)" in p]
+    assert any("checker: the solution fails the check" in p for p in found), found
+    assert any("exp overflows" in p or "softmax-overflow" in p for p in found), found

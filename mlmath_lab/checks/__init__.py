@@ -7,6 +7,7 @@ raises ``AssertionError`` so that nbgrader scores the test cell 0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from . import integrity
@@ -44,23 +45,54 @@ class CheckFailed(AssertionError):
         return [f"CheckFailed: {self}"]
 
 
-def run_check(exercise: str, answer: Any) -> CheckResult:
+def run_check(
+    exercise: str, answer: Any, *, cases: Sequence[Case | tuple[Any, ...]] | None = None
+) -> CheckResult:
     """Run the checker of ``exercise`` on ``answer`` and return the result, displaying nothing."""
-    return get_checker(exercise).run(answer)
+    checker = get_checker(exercise)
+    return checker.run(answer, cases=None if cases is None else as_cases(cases))
 
 
-def check(exercise: str, answer: Any, *, raise_on_failure: bool = True) -> CheckResult:
+def check(
+    exercise: str,
+    answer: Any,
+    *,
+    cases: Sequence[Case | tuple[Any, ...]] | None = None,
+    raise_on_failure: bool = True,
+) -> CheckResult:
     """Check ``answer`` (usually the student's function) for ``exercise`` and show the result.
 
     Used in every graded test cell; a failure raises :class:`CheckFailed` (an
     ``AssertionError``) after the result is shown, which is how nbgrader scores it 0.
+
+    ``cases`` replaces the exercise's own cases: a test cell's hidden part passes more
+    *inputs* this way (``Case`` objects, or tuples of arguments). Their expected values come
+    from the same checker's reference, and its known mistakes name what went wrong.
     """
     __tracebackhide__ = True  # pytest and IPython's debugger skip this frame
-    result = run_check(exercise, answer)
+    result = run_check(exercise, answer, cases=cases)
     _display(result)
     if raise_on_failure and not result.passed:
         raise CheckFailed(f"{result.title}: {result.summary}") from None
     return result
+
+
+def as_cases(cases: Sequence[Case | tuple[Any, ...]]) -> list[Case]:
+    """``Case`` objects as they are; a tuple of arguments becomes "more case <n>"."""
+    made = []
+    for number, case in enumerate(cases, start=1):
+        if isinstance(case, Case):
+            made.append(case)
+        elif isinstance(case, tuple):
+            made.append(Case(f"more case {number}", case))
+        else:
+            raise TypeError(
+                f"cases[{number - 1}] must be a Case or a tuple of arguments, not "
+                f"{type(case).__name__}"
+            )
+    if not made:
+        raise ValueError("cases is empty: give at least one Case")
+    return made
 
 
 def assert_matches(

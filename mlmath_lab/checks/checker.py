@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,9 @@ from typing import Any
 
 from . import integrity
 from .compare import Mismatch, compare, summarize
+from .inputs import changed_inputs
 from .result import CaseOutcome, CheckResult
+from .rules import DEFAULT_FORBIDDEN, Forbidden, find_forbidden
 from .student_code import Raised, call_quietly, describe_student_error
 
 NOT_IMPLEMENTED_MESSAGE = "not implemented yet"
@@ -28,8 +31,9 @@ class Case:
 class Misconception:
     """A known wrong way to solve the exercise, written as code, and the hint that names it.
 
-    When the student's output fails a case but matches ``wrong`` on it, the result carries
-    ``hint``: the student learns which mistake they made, not only that there is one.
+    The hint is given when ``wrong`` reproduces the student's outcome on *every* case (see
+    :meth:`Checker.explains`): a mistake that only agrees on the first failing case could be
+    any mistake, and a hint that names a mistake the student did not make is worse than none.
     """
 
     name: str
@@ -40,12 +44,30 @@ class Misconception:
 Comparator = Callable[[Any, Any], Mismatch | None]
 
 
+@dataclass
+class _Trial:
+    """One case as it happened: the student's outcome and the reference's."""
+
+    case: Case
+    got: Any
+    expected: Any
+    outcome: CaseOutcome
+
+    @property
+    def expects_error(self) -> bool:
+        return isinstance(self.expected, Raised)
+
+
 class Checker:
     """Runs a student's function on every case and compares it with ``reference``.
 
     ``reference`` is the correct solution (numpy, torch, or a closed form); when it raises on
     a case, the student's code must raise the same type of exception there (for example a
-    ``ValueError`` for shapes that do not broadcast).
+    ``ValueError`` for shapes that do not broadcast). ``forbidden`` names what a solution may
+    not use (torch and the course's own modules are always forbidden); ``inputs_unchanged``
+    says that the student's function must leave its arguments as it found them.
+    ``student_shaped_reference=False`` says that the reference returns what the comparator
+    needs rather than what a student returns (then only a solution can prove the checker).
     """
 
     def __init__(
@@ -57,6 +79,9 @@ class Checker:
         cases: Callable[[], Sequence[Case]] | Sequence[Case],
         misconceptions: Sequence[Misconception] = (),
         comparator: Comparator | None = None,
+        forbidden: Sequence[Forbidden] = (),
+        inputs_unchanged: bool = True,
+        student_shaped_reference: bool = True,
     ) -> None:
         if "/" not in exercise:
             raise ValueError(f"exercise id {exercise!r} must be '<assignment>/<grade_id>'")
@@ -65,94 +90,183 @@ class Checker:
         self.reference = reference
         self._cases = cases
         self.misconceptions = tuple(misconceptions)
+        names = [m.name for m in self.misconceptions]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{exercise}: two known mistakes share a name ({names})")
         self.comparator: Comparator = comparator or compare
+        self.forbidden = (*DEFAULT_FORBIDDEN, *forbidden)
+        self.inputs_unchanged = inputs_unchanged
+        # False when the reference returns what the comparator needs (a distribution's
+        # parameters, a training run) rather than what a student returns
+        self.student_shaped_reference = student_shaped_reference
 
     def cases(self) -> list[Case]:
         """The cases, made fresh each time (so a case's random data cannot be tampered with)."""
         return list(self._cases() if callable(self._cases) else self._cases)
 
-    def run(self, student: Any) -> CheckResult:
+    def run(
+        self,
+        student: Any,
+        *,
+        cases: Sequence[Case] | None = None,
+        scan_source: bool = True,
+    ) -> CheckResult:
+        """Check ``student`` on this exercise's cases, or on ``cases`` (a test cell's hidden
+        cases: inputs only, their expected values come from the reference).
+
+        ``scan_source=False`` skips the forbidden-calls rule, for code that is not a student's
+        (the reference and the known mistakes, when a checker is proven).
+        """
         start = time.perf_counter()
         result = CheckResult(exercise=self.exercise, title=self.title, status="passed")
-        if not callable(student):
-            result.status = "failed"
-            result.error = f"Expected a function to check, got {summarize(student)}."
-            result.duration_ms = (time.perf_counter() - start) * 1000
+        try:
+            if not callable(student):
+                result.status = "failed"
+                result.error = f"Expected a function to check, got {summarize(student)}."
+                return result
+            if scan_source:
+                used = find_forbidden(student, self.forbidden)
+                if used:
+                    result.status = "failed"
+                    result.error = "\n".join(use.message for use in used)
+                    return result
+            trials = self._trials(student, self.cases() if cases is None else list(cases))
+            result.cases = [t.outcome for t in trials]
+            if any(isinstance(t.got, Raised) and t.got.not_implemented for t in trials):
+                result.status = "not_implemented"
+                return result
+            if all(t.outcome.passed for t in trials):
+                return result
+            raised = any(t.outcome.error and not t.expects_error for t in trials)
+            result.status = "error" if raised else "failed"
+            self._name_the_mistake(trials, result)
             return result
-        stopped = False
-        for case in self.cases():
-            if stopped:
-                result.cases.append(CaseOutcome(case.name, "not_run"))
-                continue
-            outcome, stop = self._run_case(student, case, result)
-            result.cases.append(outcome)
-            stopped = stop
-        if result.status == "passed" and not all(c.passed for c in result.cases):
-            result.status = "failed"
-        result.duration_ms = (time.perf_counter() - start) * 1000
-        return result
+        finally:
+            result.duration_ms = (time.perf_counter() - start) * 1000
 
-    def _run_case(self, student: Any, case: Case, result: CheckResult) -> tuple[CaseOutcome, bool]:
-        got = call_quietly(student, case.args, case.kwargs)
-        integrity.restore()  # when grading: undo what the student's function patched
-        if isinstance(got, Raised) and got.not_implemented:
-            result.status = "not_implemented"
-            return CaseOutcome(case.name, "error", NOT_IMPLEMENTED_MESSAGE), True
-        expected = call_quietly(self.reference, case.args, case.kwargs)
+    # -- running the cases ---------------------------------------------------------------------
+    def _trials(self, student: Any, cases: list[Case]) -> list[_Trial]:
+        """Every case runs, even after one raised: a later case may be the one that names
+        the mistake. A stub stops at its first case (the rest would say the same)."""
+        trials = []
+        for case in cases:
+            pristine = copy.deepcopy((case.args, case.kwargs))
+            passed_args = copy.deepcopy(pristine)
+            got = call_quietly(student, *passed_args)
+            integrity.restore()  # when grading: undo what the student's function patched
+            if isinstance(got, Raised) and got.not_implemented:
+                # a stub: the other cases would only say the same
+                outcome = CaseOutcome(case.name, "error", NOT_IMPLEMENTED_MESSAGE)
+                trials.append(_Trial(case, got, None, outcome))
+                trials += [
+                    _Trial(rest, None, None, CaseOutcome(rest.name, "not_run"))
+                    for rest in cases[len(trials) :]
+                ]
+                break
+            expected = call_quietly(self.reference, *copy.deepcopy(pristine))
+            outcome = self._outcome(case, got, expected)
+            if outcome.passed and self.inputs_unchanged:
+                changed = changed_inputs(student, pristine, passed_args)
+                if changed:
+                    outcome = CaseOutcome(case.name, "failed", changed)
+            trials.append(_Trial(case, got, expected, outcome))
+        return trials
+
+    def _outcome(self, case: Case, got: Any, expected: Any) -> CaseOutcome:
         if isinstance(expected, Raised):
-            return self._expect_raise(got, expected, case, result)
+            return _expect_raise(case, got, expected)
         if isinstance(got, Raised):
-            result.status = "error"
-            result.error = describe_student_error(got.error)
-            self._name_the_mistake(got, case, result)
-            return CaseOutcome(case.name, "error", result.error.splitlines()[0]), True
+            error = describe_student_error(got.error)
+            return CaseOutcome(case.name, "error", error.splitlines()[0], error=error)
         mismatch = self.comparator(got, expected)
         if mismatch is None:
-            return CaseOutcome(case.name, "passed"), False
-        if result.hint is None:
-            self._name_the_mistake(got, case, result)
-        return CaseOutcome(
-            case.name, "failed", mismatch.message, mismatch.got, mismatch.expected
-        ), False
+            return CaseOutcome(case.name, "passed")
+        return CaseOutcome(case.name, "failed", mismatch.message, mismatch.got, mismatch.expected)
 
-    def _expect_raise(
-        self, got: Any, expected: Raised, case: Case, result: CheckResult
-    ) -> tuple[CaseOutcome, bool]:
-        wanted = type(expected.error)
-        if isinstance(got, Raised) and isinstance(got.error, wanted):
-            return CaseOutcome(case.name, "passed"), False
-        if isinstance(got, Raised):
-            message = (
-                f"expected {wanted.__name__} here, yours raised "
-                f"{type(got.error).__name__}: {got.error}"
-            )
-            return CaseOutcome(
-                case.name, "failed", message, type(got.error).__name__, wanted.__name__
-            ), False
-        message = f"expected {wanted.__name__} ({expected.error}), yours returned a value"
-        return CaseOutcome(case.name, "failed", message, summarize(got), wanted.__name__), False
+    # -- naming the mistake --------------------------------------------------------------------
+    def mistakes_explaining(self, student: Any) -> list[str]:
+        """Every known mistake that explains ``student``'s outcomes (the proof asks that a
+        known mistake's own output is explained by that mistake alone)."""
+        trials = self._trials(student, self.cases())
+        if all(t.outcome.passed for t in trials):
+            return []
+        return [m.name for m in self.misconceptions if self.explains(m, trials)]
 
-    def _name_the_mistake(self, got: Any, case: Case, result: CheckResult) -> None:
-        """Give the hint of the first known mistake that reproduces the student's output.
-
-        A mistake can show as a wrong value or as an error: multiplying (2, 3) by (3, 4)
-        elementwise raises numpy's broadcasting error, and that error names the mistake too.
-        """
+    def _name_the_mistake(self, trials: list[_Trial], result: CheckResult) -> None:
+        """Give the hint of the first known mistake that explains every case."""
         for mistake in self.misconceptions:
-            wrong = call_quietly(mistake.wrong, case.args, case.kwargs)
-            if _same_outcome(got, wrong):
+            if self.explains(mistake, trials):
                 result.hint = mistake.hint
                 result.misconception = mistake.name
                 return
 
+    def explains(self, mistake: Misconception, trials: Sequence[_Trial]) -> bool:
+        """Whether ``mistake`` reproduces the student's outcome on every case.
 
-def _same_outcome(got: Any, wrong: Any) -> bool:
-    """Both raised the same error, or both returned the same values (nan matching nan)."""
-    if isinstance(got, Raised) or isinstance(wrong, Raised):
-        return (
-            isinstance(got, Raised)
-            and isinstance(wrong, Raised)
-            and type(got.error) is type(wrong.error)
-            and str(got.error) == str(wrong.error)
+        On a case whose reference returns a value, the mistake must return the same value
+        (compared with this exercise's own comparator, an integer result counting as the
+        same float) or raise the same type of exception as the student. On a case that must
+        raise, it is asked only where the student failed: a mistake written without the
+        exercise's input validation still names a student who validates.
+        """
+        for trial in trials:
+            if trial.expects_error and trial.outcome.passed:
+                continue
+            wrong = call_quietly(
+                mistake.wrong, *copy.deepcopy((trial.case.args, trial.case.kwargs))
+            )
+            if not self._alike(trial.got, wrong):
+                return False
+        return True
+
+    def _alike(self, got: Any, wrong: Any) -> bool:
+        if isinstance(got, Raised) or isinstance(wrong, Raised):
+            return (
+                isinstance(got, Raised)
+                and isinstance(wrong, Raised)
+                and type(got.error) is type(wrong.error)
+            )
+        if compare(_as_float(got), _as_float(wrong)) is None:
+            return True  # the same values (an integer result counting as the same floats)
+        try:
+            # the exercise's own tolerance, for outputs that agree only up to round-off
+            return self.comparator(_as_float(got), _as_float(wrong)) is None
+        except Exception:  # a comparator written for the reference's output (a distribution)
+            return False
+
+
+def _as_float(value: Any) -> Any:
+    """Integer and boolean numbers as float64, through tuples, lists and dicts."""
+    import numbers
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: _as_float(v) for k, v in value.items()}
+    if isinstance(value, tuple | list) and not all(isinstance(v, numbers.Integral) for v in value):
+        return type(value)(_as_float(v) for v in value)
+    if isinstance(value, bool | numbers.Integral | np.integer | np.bool_):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biu":
+        return value.astype(np.float64)
+    return value
+
+
+def _expect_raise(case: Case, got: Any, expected: Raised) -> CaseOutcome:
+    wanted = type(expected.error)
+    if isinstance(got, Raised) and isinstance(got.error, wanted):
+        return CaseOutcome(case.name, "passed")
+    if isinstance(got, Raised):
+        message = (
+            f"expected {wanted.__name__} here, yours raised {type(got.error).__name__}: {got.error}"
         )
-    return compare(got, wrong, equal_nan=True) is None
+        return CaseOutcome(
+            case.name,
+            "failed",
+            message,
+            type(got.error).__name__,
+            wanted.__name__,
+            error=describe_student_error(got.error),
+        )
+    message = f"expected {wanted.__name__} ({expected.error}), yours returned a value"
+    return CaseOutcome(case.name, "failed", message, summarize(got), wanted.__name__)

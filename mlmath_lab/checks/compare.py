@@ -69,6 +69,8 @@ def summarize(value: Any, max_items: int = 6) -> str:
     """A short description of a value: its type, shape and dtype, and a few of its numbers."""
     if value is None:
         return "None"
+    if isinstance(value, np.number | np.bool_):
+        return f"{_number(value)} ({value.dtype})"
     if isinstance(value, bool | numbers.Number | str):
         return repr(value)
     if isinstance(value, tuple) and all(isinstance(v, numbers.Integral) for v in value):
@@ -87,7 +89,7 @@ def summarize(value: Any, max_items: int = 6) -> str:
         return f"{type(value).__name__} object"
     kind = "tensor" if is_tensor(value) else "array"
     if arr.ndim == 0:
-        return f"{arr.item()!r} ({arr.dtype})"
+        return f"{_number(arr)} ({arr.dtype})"
     flat = arr.ravel()
     shown = np.array2string(flat[:max_items], precision=4, separator=", ", threshold=max_items)
     if flat.size > max_items:
@@ -117,28 +119,35 @@ def compare(
     *,
     rtol: float | None = None,
     atol: float | None = None,
-    equal_nan: bool = False,
+    check_dtype: bool = True,
 ) -> Mismatch | None:
     """Compare ``got`` with ``expected``; ``None`` when they agree.
 
     Structure is compared recursively (tuples, lists, dicts), then for each leaf: the kind of
     value, the shape (no broadcasting), the dtype family (an integer array where floats are
     expected is a mistake in itself), non-finite values, and finally the values with tolerances
-    chosen from the dtypes unless ``rtol``/``atol`` are given.
+    chosen from the dtypes unless ``rtol``/``atol`` are given. Non-finite values must match
+    exactly (position, nan for nan, the sign of inf). ``check_dtype=False`` compares an integer
+    result with float values by value (used to recognise a mistake, never to grade).
     """
     if isinstance(expected, Mapping):
-        return _compare_mapping(got, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        return _compare_mapping(got, expected, rtol=rtol, atol=atol, check_dtype=check_dtype)
     if isinstance(expected, tuple | list) and not _is_numeric_sequence(expected):
-        return _compare_sequence(got, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        return _compare_sequence(got, expected, rtol=rtol, atol=atol, check_dtype=check_dtype)
     if isinstance(expected, tuple) and all(isinstance(v, numbers.Integral) for v in expected):
         return _compare_shape_tuple(got, expected)
     if isinstance(expected, bool | str) or expected is None:
+        if isinstance(expected, bool) and isinstance(got, bool | np.bool_):
+            got = bool(got)  # numpy's True is the same answer as Python's
         if got == expected and type(got) is type(expected):
             return None
         return Mismatch(
-            "value", f"yours {got!r} vs expected {expected!r}", repr(got), repr(expected)
+            "value",
+            f"yours {summarize(got)} vs expected {summarize(expected)}",
+            summarize(got),
+            summarize(expected),
         )
-    return _compare_arrays(got, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return _compare_arrays(got, expected, rtol=rtol, atol=atol, check_dtype=check_dtype)
 
 
 def _compare_mapping(got: Any, expected: Mapping[Any, Any], **tol: Any) -> Mismatch | None:
@@ -222,7 +231,7 @@ class _Summaries:
 
 
 def _compare_arrays(
-    got: Any, expected: Any, *, rtol: float | None, atol: float | None, equal_nan: bool
+    got: Any, expected: Any, *, rtol: float | None, atol: float | None, check_dtype: bool
 ) -> Mismatch | None:
     exp = as_array(expected)
     summaries = _Summaries(got, expected)  # only a mismatch needs them
@@ -268,10 +277,10 @@ def _compare_arrays(
             summaries.got,
             summaries.expected,
         )
-    dtype_problem = _dtype_mismatch(mine.dtype, exp.dtype)
+    dtype_problem = _dtype_mismatch(mine.dtype, exp.dtype) if check_dtype else None
     if dtype_problem:
         return Mismatch("dtype", dtype_problem, summaries.got, summaries.expected)
-    if not np.issubdtype(exp.dtype, np.inexact):
+    if not np.issubdtype(exp.dtype, np.inexact) and not np.issubdtype(mine.dtype, np.inexact):
         bad = mine != exp
         if np.any(bad):
             return _value_mismatch(mine, exp, bad, summaries.got, summaries.expected, "exact")
@@ -281,30 +290,70 @@ def _compare_arrays(
     atol = default_atol if atol is None else atol
     mine64 = mine.astype(np.complex128 if np.iscomplexobj(mine) else np.float64)
     exp64 = exp.astype(np.complex128 if np.iscomplexobj(exp) else np.float64)
-    got_finite, exp_finite = np.isfinite(mine64), np.isfinite(exp64)
-    if not equal_nan:
-        blown = ~got_finite & exp_finite
-        if np.any(blown):
-            idx = _index(np.argwhere(blown)[0])
-            return Mismatch(
-                "nonfinite",
-                f"yours has {int(blown.sum())} inf/nan value(s) where "
-                f"the expected values are finite (first at index {idx}: yours "
-                f"{mine64[tuple(np.argwhere(blown)[0])].item()!r})",
-                summaries.got,
-                summaries.expected,
-            )
-    same_special = (~got_finite & ~exp_finite) & (
-        (np.isnan(mine64) & np.isnan(exp64)) | (mine64 == exp64)
-    )
+    nonfinite = _nonfinite_mismatch(mine64, exp64)
+    if nonfinite is not None:
+        return Mismatch("nonfinite", nonfinite, summaries.got, summaries.expected)
+    # Only finite positions remain: an infinite expected value would make the tolerance
+    # atol + rtol·|inf| itself infinite, so that any answer "matched" it.
+    finite = np.isfinite(exp64)
     with np.errstate(invalid="ignore", over="ignore"):
-        err = np.abs(mine64 - exp64)
-        bad = ~(err <= atol + rtol * np.abs(exp64)) & ~same_special
+        err = np.abs(np.where(finite, mine64, 0) - np.where(finite, exp64, 0))
+        bad = finite & ~(err <= atol + rtol * np.abs(np.where(finite, exp64, 0)))
     if np.any(bad):
         return _value_mismatch(
             mine64, exp64, bad, summaries.got, summaries.expected, f"rtol={rtol:g}, atol={atol:g}"
         )
     return None
+
+
+def _nonfinite_mismatch(mine: np.ndarray, exp: np.ndarray) -> str | None:
+    """Non-finite values must match exactly: the same positions, nan for nan, inf of the same
+    sign."""
+    got_finite, exp_finite = np.isfinite(mine), np.isfinite(exp)
+    with np.errstate(invalid="ignore"):
+        same = (np.isnan(mine) & np.isnan(exp)) | (~got_finite & ~exp_finite & (mine == exp))
+    blown = ~got_finite & exp_finite
+    if np.any(blown):
+        first = np.argwhere(blown)[0]
+        return (
+            f"yours has {int(blown.sum())} inf/nan value(s) where the expected values are "
+            f"finite (first at index {_index(first)}: yours {_number(mine[tuple(first)])})"
+        )
+    missing = ~exp_finite & ~same
+    if np.any(missing):
+        first = np.argwhere(missing)[0]
+        return (
+            f"expected {int(missing.sum())} non-finite value(s) that yours does not have "
+            f"(first at index {_index(first)}: yours {_number(mine[tuple(first)])} vs expected "
+            f"{_number(exp[tuple(first)])})"
+        )
+    return None
+
+
+def _number(value: Any) -> str:
+    """A number as a student reads it: ``0.5``, ``-inf``, ``nan``, never ``np.float64(0.5)``."""
+    item = value.item() if hasattr(value, "item") else value
+    if isinstance(item, float):
+        return repr(item) if math.isfinite(item) else str(item)
+    return str(item)
+
+
+def distinct_pair(mine: Any, expected: Any) -> tuple[str, str]:
+    """The two numbers with just enough significant digits to tell them apart (at least 6),
+    so a student never reads "yours 0.643914 vs expected 0.643914"."""
+    a, b = (
+        mine.item() if hasattr(mine, "item") else mine,
+        (expected.item() if hasattr(expected, "item") else expected),
+    )
+    if not all(isinstance(v, float | int | complex) for v in (a, b)):
+        return _number(a), _number(b)
+    if isinstance(a, complex) or isinstance(b, complex):
+        return repr(a), repr(b)
+    for digits in range(6, 18):
+        left, right = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if left != right:
+            return left, right
+    return repr(a), repr(b)
 
 
 def _dtype_mismatch(mine: np.dtype, exp: np.dtype) -> str | None:
@@ -339,20 +388,19 @@ def _value_mismatch(
     tolerance: str,
 ) -> Mismatch:
     if mine.ndim == 0:
+        left, right = distinct_pair(mine, exp)
         return Mismatch(
-            "value",
-            f"yours {mine.item()!r} vs expected {exp.item()!r} ({tolerance})",
-            got_summary,
-            exp_summary,
+            "value", f"yours {left} vs expected {right} ({tolerance})", got_summary, exp_summary
         )
     with np.errstate(invalid="ignore"):
         err = np.where(bad, np.abs(mine.astype(complex) - exp.astype(complex)), -1.0).real
     worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), math.inf, err))), err.shape)
     where = _index(np.asarray(worst))
+    left, right = distinct_pair(mine[worst], exp[worst])
     return Mismatch(
         "value",
         f"values differ at {int(bad.sum())} of {bad.size} positions; worst at index {where}: "
-        f"yours {mine[worst].item():.6g} vs expected {exp[worst].item():.6g} ({tolerance})",
+        f"yours {left} vs expected {right} ({tolerance})",
         got_summary,
         exp_summary,
     )

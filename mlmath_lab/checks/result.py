@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 CHECK_MIME_TYPE = "application/vnd.mlmath-lab.check+json"
-RESULT_FORMAT_VERSION = 1
+RESULT_FORMAT_VERSION = 2  # 2: each case carries its own error
+MAX_SHOWN_FAILURES = 3
 
 Status = Literal["passed", "failed", "not_implemented", "error"]
 CaseStatus = Literal["passed", "failed", "error", "not_run"]
@@ -27,10 +28,15 @@ class CaseOutcome:
     message: str = ""
     got: str = ""
     expected: str = ""
+    error: str = ""  # what the student's code raised on this case, with their own lines
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("failed", "error")
 
 
 @dataclass
@@ -52,27 +58,38 @@ class CheckResult:
 
     @property
     def first_failure(self) -> CaseOutcome | None:
-        return next((c for c in self.cases if c.status in ("failed", "error")), None)
+        return next((c for c in self.cases if c.failed), None)
 
     @property
-    def shown_failure(self) -> CaseOutcome | None:
-        """The failing case worth showing: not for a stub, and without repeating an error."""
-        failure = self.first_failure
-        if failure is None or self.status == "not_implemented":
-            return None
-        return failure
+    def shown_failures(self) -> list[CaseOutcome]:
+        """The failing cases worth showing, each with its own values and error (none for a
+        stub: "not implemented yet" says it all). At most ``MAX_SHOWN_FAILURES``."""
+        if self.status == "not_implemented":
+            return []
+        return [c for c in self.cases if c.failed][:MAX_SHOWN_FAILURES]
+
+    @property
+    def hidden_failures(self) -> int:
+        """Failing cases beyond those shown."""
+        return max(0, sum(c.failed for c in self.cases) - MAX_SHOWN_FAILURES)
 
     @property
     def summary(self) -> str:
         ran = [c for c in self.cases if c.status != "not_run"]
         passed = sum(c.passed for c in ran)
+        if not self.cases and self.error:  # not run at all: a forbidden call, not a function
+            return self.error.splitlines()[0]
         if self.status == "passed":
             return f"passed all {len(self.cases)} cases"
         if self.status == "not_implemented":
             return "not implemented yet"
+        failed = len(ran) - passed
         if self.status == "error":
-            return f"your code raised an error (passed {passed} of {len(self.cases)} cases first)"
-        return f"failed {len(ran) - passed} of {len(self.cases)} cases"
+            raised = sum(1 for c in ran if c.status == "error")
+            return f"your code raised an error on {raised} of {len(self.cases)} cases" + (
+                f", passed {passed}" if passed else ""
+            )
+        return f"failed {failed} of {len(self.cases)} cases"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -99,14 +116,17 @@ class CheckResult:
             lines.append(
                 "  Replace `raise NotImplementedError()` with your solution, then check again."
             )
-        failure = self.shown_failure
-        if failure is not None:
+        for failure in self.shown_failures:
             lines.append(f"  case: {failure.name}")
-            if not self.error:
+            if failure.error:
+                lines.extend(f"    {line}" for line in failure.error.splitlines())
+            else:
                 lines.extend(f"    {line}" for line in failure.message.splitlines())
             if failure.got or failure.expected:
                 lines.append(f"    yours:    {failure.got}")
                 lines.append(f"    expected: {failure.expected}")
+        if self.hidden_failures:
+            lines.append(f"  ... and {self.hidden_failures} more failing case(s)")
         if self.error:
             lines.extend(f"  {line}" for line in self.error.splitlines())
         if self.hint:
@@ -133,11 +153,11 @@ class CheckResult:
                 "<div>Replace <code>raise NotImplementedError()</code> with your "
                 "solution, then check again.</div>"
             )
-        failure = self.shown_failure
-        if failure is not None:
+        for failure in self.shown_failures:
             parts.append(f"<div>case: <em>{esc(failure.name)}</em></div>")
-            if not self.error:
-                parts.append(f'<pre style="margin: 2px 0">{esc(failure.message)}</pre>')
+            parts.append(
+                f'<pre style="margin: 2px 0">{esc(failure.error or failure.message)}</pre>'
+            )
             if failure.got or failure.expected:
                 parts.append(
                     '<table><tr><th style="text-align:left">yours</th>'
@@ -145,6 +165,8 @@ class CheckResult:
                     '<tr><th style="text-align:left">expected</th>'
                     f"<td><code>{esc(failure.expected)}</code></td></tr></table>"
                 )
+        if self.hidden_failures:
+            parts.append(f"<div>... and {self.hidden_failures} more failing case(s)</div>")
         if self.error:
             parts.append(f'<pre style="margin: 2px 0">{esc(self.error)}</pre>')
         if self.hint:

@@ -6,7 +6,6 @@ frames of this package are dropped and the rest is shown as "your code raised ..
 
 from __future__ import annotations
 
-import copy
 import re
 import sysconfig
 import traceback
@@ -35,19 +34,24 @@ class Raised:
 
 
 def call_quietly(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Call ``fn`` on deep copies of its arguments, returning its value or a :class:`Raised`.
+    """Call ``fn``, returning its value or a :class:`Raised`.
 
-    Copies, because a student's function that sorts or scales its input in place must not
-    change the case the reference sees next. Floating-point warnings are silenced: an
-    overflow shows up in the comparison (as inf or nan) with a clearer message.
+    The caller passes copies (see :class:`~mlmath_lab.checks.checker.Checker`): a student's
+    function that sorts or scales its input in place must not change the case the reference
+    sees next. Floating-point warnings are silenced: an overflow shows up in the comparison
+    (as inf or nan) with a clearer message.
     """
-    args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs)
     except Exception as error:  # the student's error is data for the result, not a crash
         return Raised(error)
+
+
+def is_notebook_cell(filename: str) -> bool:
+    """Whether code was compiled from a notebook cell (IPython names cells by a temp path)."""
+    return bool(_IPYKERNEL_CELL.match(filename))
 
 
 def describe_student_error(error: BaseException) -> str:
@@ -61,7 +65,7 @@ def describe_student_error(error: BaseException) -> str:
     own = [f for f in frames if not any(part in f.filename for part in _LIBRARY_PARTS)]
     lines = [f"Your code raised {type(error).__name__}: {error}".rstrip(": ")]
     for frame in (own or frames)[-3:]:
-        where = "your cell" if _IPYKERNEL_CELL.match(frame.filename) else Path(frame.filename).name
+        where = "your cell" if is_notebook_cell(frame.filename) else Path(frame.filename).name
         lines.append(
             f"  in {frame.name}, {where}, line {frame.lineno}: {(frame.line or '').strip()}"
         )

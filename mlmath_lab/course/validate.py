@@ -3,6 +3,9 @@
 - source notebooks are clean and carry valid nbgrader metadata with unique grade ids;
 - the manifest and the notebooks name the same assignments, notebooks and exercises;
 - nbgrader's release keeps no solution and no hidden test;
+- a test cell's hidden part only adds inputs to its exercise's checker;
+- every checker is proven (``checks.proof``): reference and solution pass, the stub is "not
+  implemented yet", each known mistake is named by its own hint alone;
 - every source notebook runs with all graded tests passing (the solutions are right);
 - every graded test fails on the release (no free points for an untouched stub).
 """
@@ -21,6 +24,7 @@ from traitlets.config import Config, LoggingConfigurable
 
 from . import Course, CourseError
 from .execute import run_notebook
+from .hidden import hidden_region_reasons
 from .manifest import Manifest, ManifestError
 from .notebooks import (
     BEGIN_HIDDEN,
@@ -37,6 +41,7 @@ from .notebooks import (
     split_marked,
 )
 from .release import ReleaseError, generate_release
+from .solutions import CheckerProof, prove_notebook
 
 GRADE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+$")
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
@@ -67,6 +72,9 @@ class Validator(LoggingConfigurable):
     )
     kernel_name = Unicode("python3", help="The kernel that runs the notebooks.").tag(config=True)
 
+    # what the last validate() proved, exercise by exercise (the command prints it)
+    proofs: list[CheckerProof]
+
     def validate(
         self,
         course: Course,
@@ -78,6 +86,7 @@ class Validator(LoggingConfigurable):
     ) -> list[Problem]:
         say = progress or (lambda message: None)
         problems: list[Problem] = []
+        self.proofs: list[CheckerProof] = []
         manifest = self._manifest(course, problems)
         names = list(assignments) if assignments else self._all_assignments(course, manifest)
         for name in names:
@@ -93,6 +102,9 @@ class Validator(LoggingConfigurable):
             for path, nb in notebooks.items():
                 problems += static_problems(path, nb)
                 problems += solutions_outside_solution_cells(path, nb)
+                problems += hidden_test_problems(path, nb)
+                say(f"{name}: proving the checkers of {path.name}")
+                problems += self._prove(name, path, nb)
             problems += duplicate_grade_ids(notebooks)
             if manifest is not None:
                 problems += manifest_problems(manifest, name, notebooks, folder)
@@ -104,6 +116,17 @@ class Validator(LoggingConfigurable):
         return problems
 
     # -- steps ------------------------------------------------------------------------------
+    def _prove(self, assignment: str, path: Path, nb: NotebookNode) -> list[Problem]:
+        problems = []
+        for found in prove_notebook(assignment, path, nb):
+            if isinstance(found, str):
+                where, _, reason = found.partition(": ")
+                problems.append(Problem(path, where, reason))
+                continue
+            self.proofs.append(found)
+            problems += [Problem(path, found.cell, f"checker: {p}") for p in found.proof.problems]
+        return problems
+
     def _manifest(self, course: Course, problems: list[Problem]) -> Manifest | None:
         try:
             return course.manifest()
@@ -279,6 +302,16 @@ def _metadata_problems(
                 f"{source.count(end)} × '{end}'"
             )
     return [Problem(path, where, reason) for reason in found]
+
+
+def hidden_test_problems(path: Path, nb: NotebookNode) -> list[Problem]:
+    """A hidden region adds inputs with ``check(..., cases=[...])``, nothing else."""
+    return [
+        Problem(path, cell_label(index, cell), reason)
+        for index, cell in enumerate(nb.cells)
+        if is_graded_test(cell)
+        for reason in hidden_region_reasons(cell.get("source", ""))
+    ]
 
 
 def solutions_outside_solution_cells(path: Path, nb: NotebookNode) -> list[Problem]:

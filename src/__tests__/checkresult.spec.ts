@@ -120,6 +120,42 @@ describe('renderCheckOutcome', () => {
     expect(node.querySelector('.mlmath-lab-check-case-message')).toBeNull();
   });
 
+  it('shows every failing case with its own values and its own error (format 2)', () => {
+    const failing = (name: string, error = '') => ({
+      name,
+      status: (error ? 'error' : 'failed') as 'error' | 'failed',
+      message: error ? error.split('\n')[0] : `values differ in ${name}`,
+      got: error ? '' : `yours in ${name}`,
+      expected: error ? '' : `expected in ${name}`,
+      error
+    });
+    const result = makeResult(SOFTMAX, 'error', {
+      version: 2,
+      summary: 'your code raised an error on 1 of 5 cases',
+      cases: [
+        failing('first'),
+        failing(
+          'second',
+          'Your code raised IndexError: boom\n  in softmax, your cell, line 2'
+        ),
+        failing('third'),
+        failing('fourth'),
+        { name: 'fifth', status: 'passed', message: '', got: '', expected: '' }
+      ]
+    });
+    const node = render(fromResult(result));
+    const cases = node.querySelectorAll('.mlmath-lab-check-case');
+    expect(cases).toHaveLength(3);
+    expect(cases[0].textContent).toContain('yours in first');
+    expect(cases[0].textContent).not.toContain('IndexError');
+    expect(cases[1].textContent).toContain('IndexError: boom');
+    expect(cases[1].querySelector('.mlmath-lab-check-compare')).toBeNull();
+    expect(cases[2].textContent).toContain('expected in third');
+    expect(node.querySelector('.mlmath-lab-check-more')?.textContent).toBe(
+      '... and 1 more failing case(s)'
+    );
+  });
+
   it('offers to interrupt on a timeout, and to start a kernel when there is none', () => {
     const interrupt = jest.fn();
     const startKernel = jest.fn();

@@ -61,17 +61,21 @@ const MARKS: Record<CheckOutcomeStatus, string> = {
 };
 
 /**
- * The failing case worth showing: none for a stub; the first failed or erroring case.
- * (As `CheckResult.shown_failure` in result.py.)
+ * How many failing cases a result shows (as `MAX_SHOWN_FAILURES` in result.py).
  */
-export function shownFailure(result: ICheckResult): ICheckCase | null {
+export const MAX_SHOWN_FAILURES = 3;
+
+/**
+ * The failing cases worth showing, each with its own values and error: none for a stub
+ * or a pass; at most `MAX_SHOWN_FAILURES`. (As `CheckResult.shown_failures` in result.py.)
+ */
+export function shownFailures(result: ICheckResult): ICheckCase[] {
   if (result.status === 'not_implemented' || result.status === 'passed') {
-    return null;
+    return [];
   }
-  return (
-    result.cases.find(c => c.status === 'failed' || c.status === 'error') ??
-    null
-  );
+  return result.cases
+    .filter(c => c.status === 'failed' || c.status === 'error')
+    .slice(0, MAX_SHOWN_FAILURES);
 }
 
 /**
@@ -151,17 +155,20 @@ export function renderCheckOutcome(
         )
       );
     }
-    const failure = shownFailure(result);
-    if (failure) {
+    const failing = result.cases.filter(
+      c => c.status === 'failed' || c.status === 'error'
+    ).length;
+    const shown = shownFailures(result);
+    for (const failure of shown) {
       const block = el('div', 'mlmath-lab-check-case');
       block.dataset.case = failure.name;
       const name = el('div', 'mlmath-lab-check-case-name');
       name.append('case: ', el('em', '', failure.name));
       block.appendChild(name);
-      if (failure.message && !result.error) {
-        block.appendChild(
-          el('pre', 'mlmath-lab-check-case-message', failure.message)
-        );
+      // a case's own error (format 2); format 1 put the one error on the result
+      const detail = failure.error || (result.error ? '' : failure.message);
+      if (detail) {
+        block.appendChild(el('pre', 'mlmath-lab-check-case-message', detail));
       }
       if (failure.got || failure.expected) {
         const table = el('table', 'mlmath-lab-check-compare');
@@ -179,6 +186,15 @@ export function renderCheckOutcome(
         block.appendChild(table);
       }
       node.appendChild(block);
+    }
+    if (shown.length && failing > shown.length) {
+      node.appendChild(
+        el(
+          'div',
+          'mlmath-lab-check-more',
+          `... and ${failing - shown.length} more failing case(s)`
+        )
+      );
     }
     if (result.error) {
       node.appendChild(el('pre', 'mlmath-lab-check-error', result.error));

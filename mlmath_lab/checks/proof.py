@@ -1,0 +1,103 @@
+"""Prove a checker: it accepts what is right, rejects what is wrong, and names the mistake made.
+
+Used by the test suite for every exercise of the course and by ``mlmath-lab validate`` for
+instructors, so an exercise an instructor adds gets the same proof for free:
+
+- the reference, run as a student's solution, passes every case;
+- a stub (``raise NotImplementedError()``) says "not implemented yet";
+- every known mistake, run as a student's solution, fails with its own hint, and no other
+  known mistake explains its output (else the cases cannot tell the two apart);
+- where a solution is given (the source notebook's), it passes too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .checker import Checker
+from .result import CheckResult
+
+
+@dataclass
+class Proof:
+    """What proving one checker found."""
+
+    exercise: str
+    mistakes: int  # known mistakes
+    recognised: int  # known mistakes that fail with their own hint and no other
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def proven(self) -> bool:
+        return not self.problems
+
+
+def _stub(*args: Any, **kwargs: Any) -> Any:
+    raise NotImplementedError()
+
+
+def prove(checker: Checker, solution: Callable[..., Any] | None = None) -> Proof:
+    """Prove ``checker``; ``solution`` is the instructor's solution, when there is one."""
+    proof = Proof(checker.exercise, len(checker.misconceptions), 0)
+    reference = (
+        checker.run(checker.reference, scan_source=False)
+        if checker.student_shaped_reference
+        else None
+    )
+    if reference is None and solution is None:
+        proof.problems.append(
+            "its reference is not shaped like a solution, and no solution was given to prove it"
+        )
+    if reference is not None and not reference.passed:
+        proof.problems.append(
+            f"the reference fails its own check: {_first_line_of(reference.to_text())}"
+        )
+    if solution is not None:
+        result = checker.run(solution)
+        if not result.passed:
+            proof.problems.append(f"the solution fails the check: {_describe(result)}")
+    stub = checker.run(_stub)
+    if stub.status != "not_implemented":
+        proof.problems.append(f"a stub is not reported as not implemented: {stub.summary}")
+    for mistake in checker.misconceptions:
+        result = checker.run(mistake.wrong, scan_source=False)
+        if result.passed:
+            proof.problems.append(
+                f"known mistake {mistake.name!r} passes every case: add a case that it fails"
+            )
+            continue
+        others = [
+            name for name in checker.mistakes_explaining(mistake.wrong) if name != mistake.name
+        ]
+        if result.misconception != mistake.name:
+            named = result.misconception or "no hint"
+            proof.problems.append(
+                f"known mistake {mistake.name!r} is not recognised (the check gives {named}): "
+                f"{_describe(result)}"
+            )
+        elif others:
+            proof.problems.append(
+                f"known mistake {mistake.name!r} is also explained by {', '.join(others)}: "
+                "the cases cannot tell them apart"
+            )
+        else:
+            proof.recognised += 1
+    return proof
+
+
+def _first_line_of(text: str) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+def _describe(result: CheckResult) -> str:
+    """The summary, the first failing case and the mistake the check named, on one line."""
+    parts = [result.summary]
+    failure = result.first_failure
+    if failure is not None:
+        detail = (failure.error or failure.message).splitlines()
+        parts.append(f"first failing case {failure.name!r}: {detail[0] if detail else ''}")
+    if result.misconception:
+        parts.append(f"the check names the known mistake {result.misconception!r}")
+    return "; ".join(parts)

@@ -1,0 +1,83 @@
+"""The instructor's solutions, taken from a source notebook, and the proof of each checker.
+
+``validate`` and the test suite prove every checker the same way (``checks.proof``): the
+reference and the notebook's own solution pass, a stub is "not implemented yet", and each
+known mistake is named by its own hint alone. The solution cells run here, in this process,
+on their own (with ``np``): they are the instructor's code, and a solution that needs more
+than its own cells is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from nbformat import NotebookNode
+
+from ..checks.proof import Proof, prove
+from ..checks.registry import UnknownExercise, get_checker
+from .notebooks import graded_tests, is_solution, nbgrader_meta
+
+CHECKED = re.compile(r"""\bcheck\(\s*["']([^"']+)["']\s*,\s*([A-Za-z_]\w*)""")
+
+
+class SolutionError(Exception):
+    """A solution cell that cannot run on its own; the message names the cell."""
+
+
+def run_solution_cells(path: Path, nb: NotebookNode) -> dict[str, Any]:
+    """The namespace after running every solution cell of ``nb``, in order."""
+    namespace: dict[str, Any] = {"np": np, "__name__": "__main__"}
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code" or not is_solution(cell):
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id", "")
+        try:
+            code = compile(cell.source, f"{path.name}:cell {index} ({grade_id})", "exec")
+            exec(code, namespace)
+        except Exception as error:
+            raise SolutionError(
+                f"cell {index} ({grade_id}): the solution cell raises when run on its own: "
+                f"{type(error).__name__}: {error}"
+            ) from None
+    return namespace
+
+
+@dataclass(frozen=True)
+class CheckerProof:
+    """One exercise's proof, with the notebook cell it belongs to."""
+
+    exercise: str
+    cell: str  # "cell 12 (softmax)"
+    proof: Proof
+
+
+def prove_notebook(assignment: str, path: Path, nb: NotebookNode) -> list[CheckerProof | str]:
+    """Prove the checker of every graded test in ``nb`` with its solution; a string for an
+    exercise that cannot be proven at all (no checker, no solution)."""
+    try:
+        namespace = run_solution_cells(path, nb)
+    except SolutionError as error:
+        return [str(error)]
+    found: list[CheckerProof | str] = []
+    for test in graded_tests(path, nb):
+        where = f"cell {test.index} ({test.grade_id})"
+        calls = [(e, name) for e, name in CHECKED.findall(test.source)]
+        if not calls:
+            continue  # a graded test without a check (a written answer): nothing to prove
+        exercise, name = calls[0]
+        try:
+            checker = get_checker(exercise)
+        except UnknownExercise as error:
+            found.append(f"{where}: no checker for {exercise!r}: {error}")
+            continue
+        solution: Callable[..., Any] | None = namespace.get(name)
+        if solution is None:
+            found.append(f"{where}: no solution cell defines {name!r}, which the test checks")
+            continue
+        found.append(CheckerProof(exercise, where, prove(checker, solution)))
+    return found

@@ -202,3 +202,29 @@ def test_a_wrong_solution_is_caught_by_the_proof_without_running_a_kernel(
     found = [p for p in problems(validate(course_copy, "--no-execute")) if "(softmax)" in p]
     assert any("checker: the solution fails the check" in p for p in found), found
     assert any("exp overflows" in p or "softmax-overflow" in p for p in found), found
+
+
+def test_a_title_that_drifted_from_its_checker_is_reported(course_copy: Path) -> None:
+    manifest = course_copy / "course.yaml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "- {id: 01-linear-algebra/softmax, title: Numerically stable softmax}",
+            "- {id: 01-linear-algebra/softmax, title: Softmax}",
+        )
+    )
+    found = problems(validate(course_copy, "--no-execute", "01-linear-algebra"))
+    assert any(
+        "exercise '01-linear-algebra/softmax'" in p
+        and "title 'Softmax' differs from its checker's 'Numerically stable softmax'" in p
+        for p in found
+    ), found
+
+
+def test_exercises_listed_out_of_order_are_reported(course_copy: Path) -> None:
+    manifest = course_copy / "course.yaml"
+    text = manifest.read_text()
+    first = "- {id: 01-linear-algebra/dot_loop, title: Dot product by loop}"
+    second = "- {id: 01-linear-algebra/matmul_loop, title: Matrix product by triple loop}"
+    manifest.write_text(text.replace(first, "@@").replace(second, first).replace("@@", second))
+    found = problems(validate(course_copy, "--no-execute", "01-linear-algebra"))
+    assert any("another order than the notebook" in p for p in found), found

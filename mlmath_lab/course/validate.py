@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,15 +22,17 @@ from nbformat import NotebookNode
 from traitlets import Int, Unicode
 from traitlets.config import Config, LoggingConfigurable
 
+from ..checks.registry import UnknownExercise, get_checker
 from . import Course, CourseError
 from .execute import run_notebook
 from .hidden import hidden_region_reasons
-from .manifest import Manifest, ManifestError
+from .manifest import Exercise, Manifest, ManifestError
 from .notebooks import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_HIDDEN,
     END_SOLUTION,
+    GradedTest,
     NotebookError,
     cell_label,
     graded_tests,
@@ -412,6 +414,45 @@ def manifest_problems(
                     f"graded test {exercise_id!r} is not in the manifest",
                 )
             )
+    return problems + repeated_fact_problems(manifest, entry.exercises, graded)
+
+
+def repeated_fact_problems(
+    manifest: Manifest, listed: Sequence[Exercise], graded: dict[str, GradedTest]
+) -> list[Problem]:
+    """Facts written twice must agree: each exercise's title (the manifest's and its
+    checker's, which the check result shows) and the order of the exercises (the manifest's
+    and the notebook's)."""
+    problems = []
+    for exercise in listed:
+        try:
+            checker = get_checker(exercise.id)
+        except UnknownExercise:
+            continue  # reported with the proof of its cell
+        if checker.title != exercise.title:
+            problems.append(
+                Problem(
+                    manifest.path,
+                    f"exercise {exercise.id!r}",
+                    f"title {exercise.title!r} differs from its checker's {checker.title!r} "
+                    "(the check result shows the checker's): make them the same",
+                )
+            )
+    in_notebooks = [
+        exercise_id
+        for exercise_id, _ in sorted(graded.items(), key=lambda i: (str(i[1].notebook), i[1].index))
+    ]
+    in_manifest = [e.id for e in listed if e.id in graded]
+    if in_manifest != [e for e in in_notebooks if e in set(in_manifest)]:
+        first = next((a, b) for a, b in zip(in_manifest, in_notebooks, strict=False) if a != b)
+        problems.append(
+            Problem(
+                manifest.path,
+                f"exercise {first[0]!r}",
+                f"the manifest lists the exercises in another order than the notebook "
+                f"(the notebook has {first[1]!r} here)",
+            )
+        )
     return problems
 
 

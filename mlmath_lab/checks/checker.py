@@ -184,13 +184,9 @@ class Checker:
         return CaseOutcome(case.name, "failed", mismatch.message, mismatch.got, mismatch.expected)
 
     # -- naming the mistake --------------------------------------------------------------------
-    def mistakes_explaining(self, student: Any) -> list[str]:
-        """Every known mistake that explains ``student``'s outcomes (the proof asks that a
-        known mistake's own output is explained by that mistake alone)."""
-        trials = self._trials(student, self.cases())
-        if all(t.outcome.passed for t in trials):
-            return []
-        return [m.name for m in self.misconceptions if self.explains(m, trials)]
+    def mistake_trials(self, cases: list[Case]) -> dict[str, list[_Trial]]:
+        """Each known mistake run as a student's solution on ``cases`` (for the proof)."""
+        return {m.name: self._trials(m.wrong, cases) for m in self.misconceptions}
 
     def _name_the_mistake(self, trials: list[_Trial], result: CheckResult) -> None:
         """Give the hint of the first known mistake that explains every case."""
@@ -200,20 +196,30 @@ class Checker:
                 result.misconception = mistake.name
                 return
 
-    def explains(self, mistake: Misconception, trials: Sequence[_Trial]) -> bool:
+    def explains(
+        self,
+        mistake: Misconception,
+        trials: Sequence[_Trial],
+        outputs: Sequence[Any] | None = None,
+    ) -> bool:
         """Whether ``mistake`` reproduces the student's outcome on every case.
 
         On a case whose reference returns a value, the mistake must return the same value
         (compared with this exercise's own comparator, an integer result counting as the
         same float) or raise the same type of exception as the student. On a case that must
         raise, it is asked only where the student failed: a mistake written without the
-        exercise's input validation still names a student who validates.
+        exercise's input validation still names a student who validates. ``outputs`` are the
+        mistake's outputs on the same cases, when the caller has them already.
         """
-        for trial in trials:
+        for index, trial in enumerate(trials):
             if trial.expects_error and trial.outcome.passed:
                 continue
-            wrong = call_quietly(
-                mistake.wrong, *copy.deepcopy((trial.case.args, trial.case.kwargs))
+            wrong = (
+                outputs[index]
+                if outputs is not None
+                else call_quietly(
+                    mistake.wrong, *copy.deepcopy((trial.case.args, trial.case.kwargs))
+                )
             )
             if not self._alike(trial.got, wrong):
                 return False

@@ -61,26 +61,34 @@ def prove(checker: Checker, solution: Callable[..., Any] | None = None) -> Proof
     stub = checker.run(_stub)
     if stub.status != "not_implemented":
         proof.problems.append(f"a stub is not reported as not implemented: {stub.summary}")
+    # Each mistake runs once on every case; whether another mistake explains its outcomes
+    # is then decided from the outputs already there, as Checker.run decides it.
+    cases = checker.cases()
+    trials = checker.mistake_trials(cases)
+    outputs = {name: [t.got for t in found] for name, found in trials.items()}
     for mistake in checker.misconceptions:
-        result = checker.run(mistake.wrong, scan_source=False)
-        if result.passed:
+        own = trials[mistake.name]
+        if all(t.outcome.passed for t in own):
             proof.problems.append(
                 f"known mistake {mistake.name!r} passes every case: add a case that it fails"
             )
             continue
-        others = [
-            name for name in checker.mistakes_explaining(mistake.wrong) if name != mistake.name
+        explaining = [
+            other.name
+            for other in checker.misconceptions
+            if checker.explains(other, own, outputs[other.name])
         ]
-        if result.misconception != mistake.name:
+        if not explaining or explaining[0] != mistake.name:
+            result = checker.run(mistake.wrong, scan_source=False)
             named = result.misconception or "no hint"
             proof.problems.append(
                 f"known mistake {mistake.name!r} is not recognised (the check gives {named}): "
                 f"{_describe(result)}"
             )
-        elif others:
+        elif len(explaining) > 1:
             proof.problems.append(
-                f"known mistake {mistake.name!r} is also explained by {', '.join(others)}: "
-                "the cases cannot tell them apart"
+                f"known mistake {mistake.name!r} is also explained by "
+                f"{', '.join(explaining[1:])}: the cases cannot tell them apart"
             )
         else:
             proof.recognised += 1

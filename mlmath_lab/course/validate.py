@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbformat import NotebookNode
-from traitlets import Int, Unicode
+from traitlets import Enum, Int, Unicode
 from traitlets.config import Config, LoggingConfigurable
 
 from ..checks.registry import UnknownExercise, get_checker
 from . import Course, CourseError
-from .execute import run_notebook
+from .execute import CellError, PrewarmedRunner, run_notebook
 from .hidden import hidden_region_reasons
 from .manifest import Exercise, Manifest, ManifestError
 from .notebooks import (
@@ -72,7 +72,16 @@ class Validator(LoggingConfigurable):
     cell_timeout = Int(180, help="Seconds a cell may run when notebooks are executed.").tag(
         config=True
     )
-    kernel_name = Unicode("python3", help="The kernel that runs the notebooks.").tag(config=True)
+    kernel_name = Unicode(
+        "python3", help="The kernel that runs the notebooks (with executor = 'kernel')."
+    ).tag(config=True)
+    executor = Enum(
+        ["prewarmed", "kernel"],
+        default_value="prewarmed",
+        help="""How notebooks are run: 'prewarmed' forks each from autograde's warm zygote
+        (numpy and torch imported once, milliseconds a notebook); 'kernel' starts a real
+        Jupyter kernel for each (seconds a notebook).""",
+    ).tag(config=True)
 
     # what the last validate() proved, exercise by exercise (the command prints it)
     proofs: list[CheckerProof]
@@ -86,9 +95,42 @@ class Validator(LoggingConfigurable):
         nbgrader_config: Config | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> list[Problem]:
+        self.proofs = []
+        if execute and self.executor == "prewarmed":
+            with PrewarmedRunner(cell_timeout=self.cell_timeout) as runner:
+                self._runner: PrewarmedRunner | None = runner
+                try:
+                    return self._validate(course, assignments, execute, nbgrader_config, progress)
+                finally:
+                    self._runner = None
+        self._runner = None
+        return self._validate(course, assignments, execute, nbgrader_config, progress)
+
+    def _validate(
+        self,
+        course: Course,
+        assignments: Iterable[str] | None,
+        execute: bool,
+        nbgrader_config: Config | None,
+        progress: Callable[[str], None] | None,
+    ) -> list[Problem]:
+        # One scratch course for every release: nbgrader makes its gradebook there once.
+        with tempfile.TemporaryDirectory(prefix="mlmath-lab-validate-") as scratch:
+            return self._validate_in(
+                course, assignments, execute, nbgrader_config, progress, Path(scratch)
+            )
+
+    def _validate_in(
+        self,
+        course: Course,
+        assignments: Iterable[str] | None,
+        execute: bool,
+        nbgrader_config: Config | None,
+        progress: Callable[[str], None] | None,
+        scratch: Path,
+    ) -> list[Problem]:
         say = progress or (lambda message: None)
         problems: list[Problem] = []
-        self.proofs: list[CheckerProof] = []
         manifest = self._manifest(course, problems)
         names = list(assignments) if assignments else self._all_assignments(course, manifest)
         for name in names:
@@ -113,7 +155,7 @@ class Validator(LoggingConfigurable):
             if not notebooks:
                 continue
             problems += self._release_and_run(
-                course, name, notebooks, execute, nbgrader_config or Config(), say
+                course, name, notebooks, execute, nbgrader_config or Config(), say, scratch
             )
         return problems
 
@@ -166,33 +208,36 @@ class Validator(LoggingConfigurable):
         execute: bool,
         config: Config,
         say: Callable[[str], None],
+        scratch: Path,
     ) -> list[Problem]:
         problems: list[Problem] = []
-        with tempfile.TemporaryDirectory(prefix="mlmath-lab-validate-") as scratch:
-            say(f"{name}: generating the release with nbgrader")
+        say(f"{name}: generating the release with nbgrader")
+        try:
+            release_dir = generate_release(course, name, scratch, config)
+        except ReleaseError as error:
+            return [Problem(course.source / name, "", str(error))]
+        for path, source_nb in notebooks.items():
+            release_path = release_dir / path.name
             try:
-                release_dir = generate_release(course, name, Path(scratch), config)
-            except ReleaseError as error:
-                return [Problem(course.source / name, "", str(error))]
-            for path, source_nb in notebooks.items():
-                release_path = release_dir / path.name
-                try:
-                    release_nb = read_notebook(release_path)
-                except (NotebookError, FileNotFoundError) as error:
-                    problems.append(Problem(release_path, "", f"release not readable: {error}"))
-                    continue
-                problems += leak_problems(path, source_nb, release_nb)
-                if execute:
-                    say(f"{name}: running {path.name} (source)")
-                    problems += self._run_source(path, source_nb)
-                    say(f"{name}: running {path.name} (release)")
-                    problems += self._run_release(path, release_path, release_nb)
+                release_nb = read_notebook(release_path)
+            except (NotebookError, FileNotFoundError) as error:
+                problems.append(Problem(release_path, "", f"release not readable: {error}"))
+                continue
+            problems += leak_problems(path, source_nb, release_nb)
+            if execute:
+                say(f"{name}: running {path.name} (source)")
+                problems += self._run_source(path, source_nb)
+                say(f"{name}: running {path.name} (release)")
+                problems += self._run_release(path, release_path, release_nb)
         return problems
 
+    def _run(self, nb: NotebookNode, cwd: Path) -> dict[int, CellError]:
+        if self._runner is not None:
+            return self._runner.run(nb, cwd)
+        return run_notebook(nb, cwd, timeout=self.cell_timeout, kernel_name=self.kernel_name)
+
     def _run_source(self, path: Path, nb: NotebookNode) -> list[Problem]:
-        errors = run_notebook(
-            nb, path.parent, timeout=self.cell_timeout, kernel_name=self.kernel_name
-        )
+        errors = self._run(nb, path.parent)
         problems = []
         for index, error in sorted(errors.items()):
             cell = nb.cells[index]
@@ -214,9 +259,7 @@ class Validator(LoggingConfigurable):
         self, source_path: Path, release_path: Path, nb: NotebookNode
     ) -> list[Problem]:
         # The release runs from its own folder: the data files nbgrader copied are beside it.
-        errors = run_notebook(
-            nb, release_path.parent, timeout=self.cell_timeout, kernel_name=self.kernel_name
-        )
+        errors = self._run(nb, release_path.parent)
         problems = []
         for test in graded_tests(source_path, nb):
             if test.index not in errors:

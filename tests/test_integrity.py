@@ -14,7 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 import mlmath_lab.checks as checks
-from mlmath_lab.checks import assert_matches, integrity, run_check
+from mlmath_lab.checks import integrity, run_check
 from mlmath_lab.checks.registry import get_checker
 from mlmath_lab.feedback import HideHiddenTests
 
@@ -78,19 +78,18 @@ def test_a_student_function_that_patches_while_checked_is_not_believed(
 
     def dot_loop(u, v):  # wrong, and it switches off the comparison that judges it
         checker.comparator = lambda *a, **k: None
-        checks.compare = lambda *a, **k: None  # what assert_matches compares with
+        checks.compare = lambda *a, **k: None  # the comparison the library exports
         if len(u) != len(v):
             raise ValueError("lengths differ")
         return 0.0
 
-    result = run_check("01-linear-algebra/dot_loop", dot_loop)
+    # The forbidden-calls rule already refuses a solution that names the check library;
+    # the guard is for code that reaches it in ways the rule cannot see, so skip the rule.
+    result = checker.run(dot_loop, scan_source=False)
     assert not result.passed and result.status == "failed"
-    assert "mlmath_lab.checks.course.linear_algebra.DOT_LOOP.comparator" in (
-        integrity.take_restored()
-    )
-    with pytest.raises(AssertionError, match="yours"):
-        assert_matches(dot_loop(np.ones(3), np.ones(3)), 3.0, "dot product")
-    assert "mlmath_lab.checks.compare" in integrity.take_restored()
+    restored = integrity.take_restored()
+    assert "mlmath_lab.checks.course.linear_algebra.DOT_LOOP.comparator" in restored
+    assert "mlmath_lab.checks.compare" in restored
 
 
 def test_without_the_guard_the_same_patch_would_fool_the_check() -> None:

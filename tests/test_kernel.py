@@ -43,7 +43,25 @@ def test_a_passing_check_displays_its_bundle_and_raises_nothing() -> None:
         "        raise ValueError('lengths differ')\n"
         "    return float(sum(a * b for a, b in zip(u, v)))\n"
         "from mlmath_lab.checks import check\n"
-        "check('01-linear-algebra/dot_loop', dot_loop);\n"
+        "check('01-linear-algebra/dot_loop', dot_loop)\n"  # the last line, as in a test cell
     )
-    [display] = outputs
+    [display] = outputs  # shown once: not again as the cell's result
     assert display["data"][CHECK_MIME_TYPE]["passed"] is True
+
+
+@pytest.mark.slow
+def test_a_forbidden_call_is_named_with_the_line_of_the_students_cell() -> None:
+    outputs = run_cell(
+        "import numpy as np\n"
+        "def dot_loop(u, v):\n"
+        "    if len(u) != len(v):\n"
+        "        raise ValueError('lengths differ')\n"
+        "    return float(np.dot(u, v))\n"
+        "from mlmath_lab.checks import check\n"
+        "check('01-linear-algebra/dot_loop', dot_loop)\n"
+    )
+    display, error = outputs
+    text = display["data"]["text/plain"]
+    assert "np.dot is not allowed here" in text
+    assert "line 5 of your cell: return float(np.dot(u, v))" in text
+    assert error["ename"] == "CheckFailed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import integrity
+from . import integrity as integrity  # the grader's guard, imported by the zygote
 from .checker import Case, Checker, Misconception
 from .compare import Mismatch, compare, summarize
 from .registry import UnknownExercise, all_exercise_ids, get_checker
@@ -27,7 +27,7 @@ __all__ = [
     "Mismatch",
     "UnknownExercise",
     "all_exercise_ids",
-    "assert_matches",
+    "as_cases",
     "check",
     "compare",
     "get_checker",
@@ -59,11 +59,14 @@ def check(
     *,
     cases: Sequence[Case | tuple[Any, ...]] | None = None,
     raise_on_failure: bool = True,
-) -> CheckResult:
+) -> CheckResult | None:
     """Check ``answer`` (usually the student's function) for ``exercise`` and show the result.
 
     Used in every graded test cell; a failure raises :class:`CheckFailed` (an
     ``AssertionError``) after the result is shown, which is how nbgrader scores it 0.
+    In IPython the result is displayed and None returned: a returned result, as the last
+    line of a cell, would be shown a second time. Elsewhere it is printed and returned
+    (``run_check`` returns it without showing anything).
 
     ``cases`` replaces the exercise's own cases: a test cell's hidden part passes more
     *inputs* this way (``Case`` objects, or tuples of arguments). Their expected values come
@@ -71,10 +74,10 @@ def check(
     """
     __tracebackhide__ = True  # pytest and IPython's debugger skip this frame
     result = run_check(exercise, answer, cases=cases)
-    _display(result)
+    shown_by_ipython = _display(result)
     if raise_on_failure and not result.passed:
         raise CheckFailed(f"{result.title}: {result.summary}") from None
-    return result
+    return None if shown_by_ipython else result
 
 
 def as_cases(cases: Sequence[Case | tuple[Any, ...]]) -> list[Case]:
@@ -95,28 +98,16 @@ def as_cases(cases: Sequence[Case | tuple[Any, ...]]) -> list[Case]:
     return made
 
 
-def assert_matches(
-    got: Any, expected: Any, what: str, *, rtol: float | None = None, atol: float | None = None
-) -> None:
-    """Hidden-test helper: compare one output with its reference, with a readable failure."""
-    __tracebackhide__ = True
-    integrity.restore()  # when grading: undo what the student's code patched
-    mismatch = compare(got, expected, rtol=rtol, atol=atol)
-    if mismatch is not None:
-        raise CheckFailed(
-            f"{what}: {mismatch.message}\n  yours:    {mismatch.got}\n"
-            f"  expected: {mismatch.expected}"
-        )
-
-
-def _display(result: CheckResult) -> None:
+def _display(result: CheckResult) -> bool:
+    """Show ``result``: displayed in IPython (True), printed elsewhere (False)."""
     try:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # plain Python: print the text form
         print(result.to_text())
-        return
+        return False
     if get_ipython() is None:
         print(result.to_text())
-    else:
-        display(result)
+        return False
+    display(result)
+    return True

@@ -65,7 +65,9 @@ def hidden_region_reasons(source: str) -> list[str]:
                 adds_cases = True
         elif isinstance(node, ast.Import | ast.ImportFrom):
             modules = (
-                [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
             )
             for module in modules:
                 if any(module == m or module.startswith(f"{m}.") for m in _REFERENCE_MODULES):

@@ -6,6 +6,14 @@ notebook asks for (Jensen–Shannon from entropies, mutual information as a KL d
 checker never agrees with a copy of the solution. Cases mix the textbook examples (a fair coin,
 a 90/10 coin, a uniform model) with zeros, huge logits, batches, non-square tables and axes
 other than the last, where a bug cannot hide.
+
+The known mistakes are the ones found in public from-scratch implementations, course
+solutions and forum threads (rewritten here): the log base, ``0 · log 0``, the argument order of
+KL and of ``F.kl_div``, torch's ``reduction='mean'`` against ``'batchmean'``, a standard
+deviation used as a variance, the Jensen–Shannon *distance* (scipy's ``jensenshannon``) for the
+divergence, counts that are not normalised, the exponential of a summed NLL, padding counted as
+tokens. Where a mistake depends on a constant (an ε added inside a log), the hint is given for
+the constant people use most; another constant fails without a hint, never with a wrong one.
 """
 
 from __future__ import annotations
@@ -19,11 +27,28 @@ from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare
 from ..references import rng as _rng
 from ..references import torch as _torch
+from ..rules import Forbidden
 
 ASSIGNMENT = "06-information-theory"
 A = ASSIGNMENT
 
 LN2 = math.log(2.0)
+
+# "Unless an exercise says otherwise, you may use any NumPy function, but not SciPy,
+# scikit-learn or PyTorch": each has the ready-made function the exercise builds
+# (scipy.stats.entropy, scipy.special.rel_entr, scipy.spatial.distance.jensenshannon,
+# sklearn.metrics.mutual_info_score, sklearn.metrics.log_loss).
+SCIPY = Forbidden(
+    "scipy",
+    modules=("scipy",),
+    why="Write the formula in NumPy: scipy's ready-made function is what the exercise builds.",
+)
+SKLEARN = Forbidden(
+    "scikit-learn",
+    modules=("sklearn",),
+    why="Write the formula in NumPy: scikit-learn's metric is what the exercise builds.",
+)
+_NOT_ALLOWED = (SCIPY, SKLEARN)
 
 
 def _t(x: Any) -> Any:
@@ -52,7 +77,8 @@ def _xlogx(p: np.ndarray) -> np.ndarray:
 def _xlogy(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """p · log(p / q) with 0 · log(0 / q) = 0."""
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    ratio = np.where(p > 0, p / np.where(p > 0, q, 1.0), 1.0)
+    with np.errstate(divide="ignore"):
+        ratio = np.where(p > 0, p / np.where(p > 0, q, 1.0), 1.0)
     return np.where(p > 0, p * np.log(ratio), 0.0)
 
 
@@ -96,15 +122,17 @@ def _entropy_with(
     p: np.ndarray, base: float = math.e, *, log: Any = None, sign: float = -1.0, axis: Any = -1
 ) -> np.ndarray | float:
     p = np.asarray(p, dtype=float)
-    terms = _xlogx(p) / math.log(base) if log is None else p * log(p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = _xlogx(p) / math.log(base) if log is None else p * log(p)
     return _scalar_or_array(sign * terms.sum(axis=axis))
 
 
 ENTROPY = Checker(
     f"{A}/entropy",
-    title="Entropy",
+    title="Entropy, in nats or bits",
     reference=_entropy_reference,
     cases=_entropy_cases,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "entropy-log-zero",
@@ -134,6 +162,12 @@ ENTROPY = Checker(
             "You summed over the whole array: each slice along the last axis is its own "
             "distribution, with its own entropy (use axis=-1).",
             lambda p, base=math.e: _entropy_with(p, base, axis=None),
+        ),
+        Misconception(
+            "entropy-first-axis",
+            "You summed over the first axis (sum(0), or axis=0): the outcomes of each "
+            "distribution lie along the *last* axis, so sum with axis=-1.",
+            lambda p, base=math.e: _entropy_with(p, base, axis=0),
         ),
     ],
 )
@@ -169,7 +203,7 @@ def _cross_entropy_cases() -> list[Case]:
             (2 * rng.normal(size=(5, 7)), rng.dirichlet(np.ones(7), size=5)),
         ),
         Case(
-            "label smoothing 0.1, (3, 4)",
+            "label smoothing 0.1, (3, 4): targets (1 − 0.1)·one-hot + 0.1/4",
             (rng.normal(size=(3, 4)), _smoothed(np.array([3, 0, 1]), 4, 0.1)),
         ),
         Case(
@@ -197,20 +231,41 @@ def _ce_with(
     log_probs: Any = None,
     reduce: str = "mean",
     sign: float = -1.0,
+    one_hot: bool = False,
 ) -> float:
-    logits = np.asarray(logits, dtype=float)
-    lp = _log_softmax(logits) if log_probs is None else log_probs(logits)
-    terms = _as_target_probs(targets, logits.shape[-1]) * lp
-    if reduce == "sum":
-        return float(sign * terms.sum())
-    if reduce == "all-elements":
-        return float(sign * terms.mean())
-    return float(sign * terms.sum(axis=-1).mean())
+    logits, targets = np.asarray(logits, dtype=float), np.asarray(targets)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        lp = _log_softmax(logits) if log_probs is None else log_probs(logits)
+        if np.issubdtype(targets.dtype, np.integer) and reduce != "all-elements" and not one_hot:
+            # a label picks its log-probability (log_probs[i, t_i]): multiplying by a one-hot
+            # row instead would turn the −inf of another class into 0 · (−inf) = nan
+            picked = lp[np.arange(len(targets)), targets]
+            return float(sign * (picked.sum() if reduce == "sum" else picked.mean()))
+        terms = _as_target_probs(targets, logits.shape[-1]) * lp
+        if reduce == "sum":
+            return float(sign * terms.sum())
+        if reduce == "all-elements":
+            return float(sign * terms.mean())
+        return float(sign * terms.sum(axis=-1).mean())
 
 
-def _ce_softmax_then_log(logits: np.ndarray) -> np.ndarray:
-    e = np.exp(logits)
-    return np.log(e / e.sum(axis=-1, keepdims=True))
+def _softmax_then_log(logits: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        e = np.exp(logits)
+        return np.log(e / e.sum(axis=-1, keepdims=True))
+
+
+def _stable_softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_of_stable_softmax(logits: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(_stable_softmax(logits))
+
+
+CE_EPS = 1e-12  # log(p + 1e-12) / np.clip(p, 1e-12, 1): the constant most numpy code uses
 
 
 def _ce_hard_argmax(logits: np.ndarray, targets: np.ndarray) -> float:
@@ -218,6 +273,32 @@ def _ce_hard_argmax(logits: np.ndarray, targets: np.ndarray) -> float:
     if not np.issubdtype(targets.dtype, np.integer):
         targets = targets.argmax(axis=-1)
     return _ce_with(logits, targets)
+
+
+def _ce_always_indexed(logits: np.ndarray, targets: np.ndarray) -> float:
+    """Every target used as a class index: float (N, C) targets cannot index."""
+    lp = _log_softmax(logits)
+    targets = np.asarray(targets)
+    return float(-lp[np.arange(len(targets)), targets].mean())
+
+
+def _ce_always_multiplied(logits: np.ndarray, targets: np.ndarray) -> float:
+    """Every target multiplied in as a probability row: labels (N,) broadcast against (N, C)."""
+    lp = _log_softmax(logits)
+    return float(-(np.asarray(targets) * lp).sum(axis=-1).mean())
+
+
+# the same two mistakes reach the student as inf or nan depending on whether the labels pick
+# their log-probability or multiply a one-hot row (0 · (−inf) = nan): one known mistake each
+_CE_SOFTMAX_THEN_LOG_HINT = (
+    "Taking softmax and then log overflows (exp(1000) = inf, and inf / inf = nan) for large "
+    "logits. Use log-softmax: z − max z − log Σ exp(z − max z)."
+)
+_CE_LOG_OF_STABLE_HINT = (
+    "You took the log of a softmax, even a shifted one: a probability that underflows to 0 "
+    "(e^−1000) gives log 0 = −inf and an infinite (or nan) loss. Compute log-softmax directly: "
+    "z − max z − log Σ exp(z − max z) stays finite."
+)
 
 
 def _ce_close(got: Any, expected: Any) -> Mismatch | None:
@@ -230,12 +311,34 @@ CROSS_ENTROPY = Checker(
     reference=_cross_entropy_reference,
     cases=_cross_entropy_cases,
     comparator=_ce_close,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "softmax-then-log",
-            "Taking softmax and then log overflows (exp(1000) = inf) or hits log(0) = −inf for "
-            "large logits. Use log-softmax: z − max z − log Σ exp(z − max z).",
-            lambda lg, t: _ce_with(lg, t, log_probs=_ce_softmax_then_log),
+            _CE_SOFTMAX_THEN_LOG_HINT,
+            lambda lg, t: _ce_with(lg, t, log_probs=_softmax_then_log),
+        ),
+        Misconception(
+            "softmax-then-log-one-hot",
+            _CE_SOFTMAX_THEN_LOG_HINT,
+            lambda lg, t: _ce_with(lg, t, log_probs=_softmax_then_log, one_hot=True),
+        ),
+        Misconception(
+            "log-of-stable-softmax",
+            _CE_LOG_OF_STABLE_HINT,
+            lambda lg, t: _ce_with(lg, t, log_probs=_log_of_stable_softmax),
+        ),
+        Misconception(
+            "log-of-stable-softmax-one-hot",
+            _CE_LOG_OF_STABLE_HINT,
+            lambda lg, t: _ce_with(lg, t, log_probs=_log_of_stable_softmax, one_hot=True),
+        ),
+        Misconception(
+            "softmax-log-epsilon",
+            "You added ε = 1e-12 to the probabilities (or clipped them at ε) before the log: a "
+            "probability that underflows to 0 then costs −log ε ≈ 27.6 instead of its true, "
+            "much larger, loss. Compute log-softmax directly: z − max z − log Σ exp(z − max z).",
+            lambda lg, t: _ce_with(lg, t, log_probs=lambda z: np.log(_stable_softmax(z) + CE_EPS)),
         ),
         Misconception(
             "summed-not-averaged",
@@ -260,6 +363,22 @@ CROSS_ENTROPY = Checker(
             "You turned soft targets into hard labels (argmax). With a probability vector "
             "target the loss is −Σ_c target_c · log_softmax(z)_c, weighting every class.",
             _ce_hard_argmax,
+        ),
+        Misconception(
+            "soft-targets-as-indices",
+            "You used `targets` as class indices in every case: float targets of shape (N, C) "
+            "are probability rows, not indices. Tell the two kinds apart with "
+            "np.issubdtype(targets.dtype, np.integer) and weight the log-probabilities by the "
+            "soft targets.",
+            _ce_always_indexed,
+        ),
+        Misconception(
+            "hard-labels-as-probabilities",
+            "You multiplied the targets into the log-probabilities in every case: integer "
+            "targets of shape (N,) are class indices (pick log_probs[i, t_i]), not "
+            "probability rows. Tell the two kinds apart with "
+            "np.issubdtype(targets.dtype, np.integer).",
+            _ce_always_multiplied,
         ),
         Misconception(
             "sign",
@@ -304,7 +423,7 @@ def _kl_cases() -> list[Case]:
         ),
         Case("(5, 3) with axis=0: each column is a distribution", (cols_p, cols_q), {"axis": 0}),
         Case(
-            "(2, 4, 6) batch, reduction='mean'",
+            "(2, 4, 6) batch, reduction='mean': the mean of the 8 KLs",
             (rng.dirichlet(np.ones(6), size=(2, 4)), rng.dirichlet(np.ones(6), size=(2, 4))),
             {"reduction": "mean"},
         ),
@@ -321,6 +440,9 @@ def _kl_cases() -> list[Case]:
     ]
 
 
+KL_EPS = 1e-5  # "P = P + epsilon; Q = Q + epsilon" with epsilon = 0.00001, as found in the wild
+
+
 def _kl_with(
     p: np.ndarray,
     q: np.ndarray,
@@ -331,17 +453,30 @@ def _kl_with(
     swap: bool = False,
     last_axis: bool = False,
     mean_over_elements: bool = False,
+    batchmean: bool = False,
     ignore_reduction: bool = False,
+    accept_any_reduction: bool = False,
+    q_is_log: bool = False,
+    eps: float = 0.0,
+    whole_array: bool = False,
 ) -> np.ndarray | float:
-    if reduction not in _REDUCTIONS:
+    if reduction not in _REDUCTIONS and not (ignore_reduction or accept_any_reduction):
         raise ValueError(f"unknown reduction {reduction!r}")
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
     if swap:
         p, q = q, p
-    terms = p * np.log(p / q) if naive else _xlogy(p, q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if q_is_log:
+            terms = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - q), 0.0)
+        elif eps:
+            terms = (p + eps) * np.log((p + eps) / (q + eps))
+        else:
+            terms = p * np.log(p / q) if naive else _xlogy(p, q)
     if mean_over_elements and reduction == "mean":
         return float(terms.mean())
-    kl = terms.sum(axis=-1 if last_axis else axis)
+    if batchmean and reduction == "mean":
+        return float(terms.sum() / terms.shape[0])
+    kl = terms.sum() if whole_array else terms.sum(axis=-1 if last_axis else axis)
     if reduction == "sum" and not ignore_reduction:
         kl = kl.sum()
     elif reduction == "mean" and not ignore_reduction:
@@ -349,46 +484,87 @@ def _kl_with(
     return _scalar_or_array(kl)
 
 
+def _kl_mistake(**how: Any) -> Any:
+    def wrong(
+        p: np.ndarray, q: np.ndarray, axis: int = -1, reduction: str = "none"
+    ) -> np.ndarray | float:
+        return _kl_with(p, q, axis, reduction, **how)
+
+    return wrong
+
+
 KL_DIVERGENCE = Checker(
     f"{A}/kl_divergence",
     title="KL divergence along an axis",
     reference=_kl_reference,
     cases=_kl_cases,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "kl-log-zero",
             "A zero in p gives 0 · log(0 / q) = 0 · (−inf) = nan. By convention 0 · log 0 = 0: "
             "add up only the terms where p > 0 (np.where).",
-            lambda p, q, axis=-1, reduction="none": _kl_with(p, q, axis, reduction, naive=True),
+            _kl_mistake(naive=True),
         ),
         Misconception(
             "kl-arguments-swapped",
             "You computed KL(q ‖ p). KL is not symmetric: KL(p ‖ q) = Σ p · log(p / q), "
             "weighted by p, the first argument.",
-            lambda p, q, axis=-1, reduction="none": _kl_with(p, q, axis, reduction, swap=True),
+            _kl_mistake(swap=True),
+        ),
+        Misconception(
+            "kl-q-as-log-probs",
+            "You used q as if it held log-probabilities (Σ p · (log p − q), the formula of "
+            "torch's F.kl_div, whose first argument is log q). Here q is a distribution: "
+            "take its log, Σ p · (log p − log q).",
+            _kl_mistake(q_is_log=True),
+        ),
+        Misconception(
+            "kl-whole-array",
+            "You summed over the whole array: each distribution along `axis` has its own KL, "
+            "so sum along `axis` only (np.sum(..., axis=axis)) and then apply `reduction`.",
+            _kl_mistake(whole_array=True),
         ),
         Misconception(
             "kl-last-axis-only",
             "You summed over the last axis whatever `axis` is: the distributions lie along "
             "`axis` (with axis=0, each column is one distribution).",
-            lambda p, q, axis=-1, reduction="none": _kl_with(p, q, axis, reduction, last_axis=True),
+            _kl_mistake(last_axis=True),
         ),
         Misconception(
             "kl-mean-over-elements",
             "reduction='mean' averages the KL of each *distribution*; you averaged over every "
             "element, dividing by the number of outcomes too (torch's reduction='mean' trap, "
             "which is why torch has 'batchmean').",
-            lambda p, q, axis=-1, reduction="none": _kl_with(
-                p, q, axis, reduction, mean_over_elements=True
-            ),
+            _kl_mistake(mean_over_elements=True),
+        ),
+        Misconception(
+            "kl-mean-as-batchmean",
+            "You divided the total by the size of the first dimension, as torch's "
+            "reduction='batchmean' does. That is the mean KL only for a 2-D (N, K) input with "
+            "axis=-1: here 'mean' is the mean over *all* the distributions (kl.mean() after "
+            "summing along `axis`).",
+            _kl_mistake(batchmean=True),
         ),
         Misconception(
             "kl-reduction-ignored",
             "You ignored `reduction`: 'none' returns one KL per distribution, 'sum' their "
             "total and 'mean' their average (a single number).",
-            lambda p, q, axis=-1, reduction="none": _kl_with(
-                p, q, axis, reduction, ignore_reduction=True
-            ),
+            _kl_mistake(ignore_reduction=True),
+        ),
+        Misconception(
+            "kl-unknown-reduction-accepted",
+            "An unknown `reduction` (such as torch's 'batchmean') must raise ValueError; "
+            "yours returned a value. Check it first: "
+            "if reduction not in ('none', 'sum', 'mean'): raise ValueError(...).",
+            _kl_mistake(accept_any_reduction=True),
+        ),
+        Misconception(
+            "kl-epsilon",
+            "You added ε = 1e-5 to p and q to avoid log 0: that changes every term, and the "
+            "result is no longer KL(p ‖ q). Keep p and q as they are and skip the terms with "
+            "p = 0 (0 · log 0 = 0; q > 0 wherever p > 0).",
+            _kl_mistake(eps=KL_EPS),
         ),
     ],
 )
@@ -446,15 +622,28 @@ def _kl_gauss_with(
     sigma_q: np.ndarray,
     *,
     std_as_var: bool = False,
+    sigma_as_logvar: bool = False,
+    standard_prior: bool = False,
     half: float = 0.5,
-    summed: bool = True,
+    reduce: str = "sum",
 ) -> np.ndarray | float:
     mu_p, sigma_p, mu_q, sigma_q = (
         np.asarray(x, dtype=float) for x in (mu_p, sigma_p, mu_q, sigma_q)
     )
-    var_p, var_q = (sigma_p, sigma_q) if std_as_var else (sigma_p**2, sigma_q**2)
+    if standard_prior:
+        mu_q, sigma_q = np.zeros_like(mu_q), np.ones_like(sigma_q)
+    if sigma_as_logvar:
+        var_p, var_q = np.exp(sigma_p), np.exp(sigma_q)
+    elif std_as_var:
+        var_p, var_q = sigma_p, sigma_q
+    else:
+        var_p, var_q = sigma_p**2, sigma_q**2
     terms = 0.5 * np.log(var_q / var_p) + (var_p + (mu_p - mu_q) ** 2) / (2 * var_q) - half
-    return _scalar_or_array(terms.sum(axis=-1)) if summed else terms
+    if reduce == "none":
+        return terms
+    if reduce == "all":
+        return float(terms.sum())
+    return _scalar_or_array(terms.mean(axis=-1) if reduce == "mean" else terms.sum(axis=-1))
 
 
 KL_GAUSSIAN = Checker(
@@ -462,6 +651,7 @@ KL_GAUSSIAN = Checker(
     title="KL divergence between Gaussians",
     reference=_kl_gauss_reference,
     cases=_kl_gauss_cases,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "kl-gauss-swapped",
@@ -476,15 +666,43 @@ KL_GAUSSIAN = Checker(
             lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, std_as_var=True),
         ),
         Misconception(
+            "kl-gauss-sigma-as-logvar",
+            "You used sigma as a log-variance (exp(sigma) as σ², as in VAE code whose encoder "
+            "outputs logvar). Here sigma is the standard deviation itself: σ² = sigma**2.",
+            lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, sigma_as_logvar=True),
+        ),
+        Misconception(
             "kl-gauss-missing-half",
-            "You left out the constant −1/2 per dimension: without it KL(p ‖ p) is not 0.",
+            "You left out the constant −1/2 per dimension (the −1 inside "
+            "½ Σ (σ² + μ² − 1 − log σ²) of the VAE form): without it KL(p ‖ p) is not 0.",
             lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, half=0.0),
+        ),
+        Misconception(
+            "kl-gauss-standard-prior",
+            "You computed the KL to the standard normal N(0, I) (the VAE regulariser "
+            "½ Σ (σ² + μ² − 1 − log σ²)) whatever q is: use mu_q and sigma_q, as in "
+            "log(σ_q/σ_p) + (σ_p² + (μ_p − μ_q)²) / (2σ_q²) − 1/2.",
+            lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, standard_prior=True),
         ),
         Misconception(
             "kl-gauss-not-summed",
             "With a diagonal covariance the dimensions are independent and their KLs add up: "
             "sum the per-dimension terms over the last axis.",
-            lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, summed=False),
+            lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, reduce="none"),
+        ),
+        Misconception(
+            "kl-gauss-summed-over-batch",
+            "You summed over the whole batch (np.sum without an axis, as a VAE loss does): "
+            "each row of a batch is its own Gaussian with its own KL, so sum over the last "
+            "axis only and return one KL per row.",
+            lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, reduce="all"),
+        ),
+        Misconception(
+            "kl-gauss-mean-over-dims",
+            "You averaged the per-dimension KLs (mean over the last axis): the KL of a "
+            "d-dimensional diagonal Gaussian is their *sum*, since independent dimensions' "
+            "KLs add up.",
+            lambda mp, sp, mq, sq: _kl_gauss_with(mp, sp, mq, sq, reduce="mean"),
         ),
     ],
 )
@@ -503,6 +721,10 @@ def _js_cases() -> list[Case]:
     rng = _rng(605)
     return [
         Case("a 90/10 coin and a fair coin", (np.array([0.9, 0.1]), np.array([0.5, 0.5]))),
+        Case(
+            "a fair coin and a 90/10 coin: JS is symmetric",
+            (np.array([0.5, 0.5]), np.array([0.9, 0.1])),
+        ),
         Case(
             "disjoint supports [1, 0] and [0, 1]: ln 2",
             (np.array([1.0, 0.0]), np.array([0.0, 1.0])),
@@ -527,21 +749,32 @@ def _js_cases() -> list[Case]:
 
 
 def _js_with(
-    p: np.ndarray, q: np.ndarray, *, naive: bool = False, factor: float = 0.5, unit: float = 1.0
+    p: np.ndarray,
+    q: np.ndarray,
+    *,
+    naive: bool = False,
+    factor: float = 0.5,
+    unit: float = 1.0,
+    mixture: float = 0.5,
+    from_mixture: bool = False,
+    root: bool = False,
 ) -> np.ndarray | float:
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    m = (p + q) / 2
-    if naive:
-        kl_pm, kl_qm = (p * np.log(p / m)).sum(-1), (q * np.log(q / m)).sum(-1)
-    else:
-        kl_pm, kl_qm = _xlogy(p, m).sum(-1), _xlogy(q, m).sum(-1)
-    return _scalar_or_array(factor * (kl_pm + kl_qm) / unit)
+    m = mixture * (p + q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if naive:
+            kl_pm, kl_qm = (p * np.log(p / m)).sum(-1), (q * np.log(q / m)).sum(-1)
+        elif from_mixture:
+            kl_pm, kl_qm = _xlogy(m, p).sum(-1), _xlogy(m, q).sum(-1)
+        else:
+            kl_pm, kl_qm = _xlogy(p, m).sum(-1), _xlogy(q, m).sum(-1)
+    js = factor * (kl_pm + kl_qm) / unit
+    return _scalar_or_array(np.sqrt(js) if root else js)
 
 
 def _js_symmetrised_kl(p: np.ndarray, q: np.ndarray) -> np.ndarray | float:
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    with np.errstate(divide="ignore"):
-        return _scalar_or_array(0.5 * (_xlogy(p, q).sum(-1) + _xlogy(q, p).sum(-1)))
+    return _scalar_or_array(0.5 * (_xlogy(p, q).sum(-1) + _xlogy(q, p).sum(-1)))
 
 
 JS_DIVERGENCE = Checker(
@@ -549,6 +782,7 @@ JS_DIVERGENCE = Checker(
     title="Jensen–Shannon divergence",
     reference=_js_reference,
     cases=_js_cases,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "js-log-zero",
@@ -564,10 +798,30 @@ JS_DIVERGENCE = Checker(
             _js_symmetrised_kl,
         ),
         Misconception(
+            "js-kl-from-mixture",
+            "You computed KL(m ‖ p) and KL(m ‖ q): the mixture goes *second*, "
+            "½ KL(p ‖ m) + ½ KL(q ‖ m). The other order is infinite as soon as p or q has a "
+            "zero where the mixture does not.",
+            lambda p, q: _js_with(p, q, from_mixture=True),
+        ),
+        Misconception(
+            "js-mixture-not-halved",
+            "Your mixture is p + q; the mixture is their *average*, m = (p + q) / 2, a "
+            "distribution (with m = p + q each KL is off by ln 2 and JS comes out negative).",
+            lambda p, q: _js_with(p, q, mixture=1.0),
+        ),
+        Misconception(
             "js-not-halved",
             "You added KL(p ‖ m) + KL(q ‖ m); JS is their *average*, ½ KL(p ‖ m) + ½ KL(q ‖ m), "
             "which is at most ln 2.",
             lambda p, q: _js_with(p, q, factor=1.0),
+        ),
+        Misconception(
+            "js-distance",
+            "You returned the Jensen–Shannon *distance* √JS (what scipy's "
+            "spatial.distance.jensenshannon returns); the exercise asks for the divergence "
+            "JS itself, without the square root.",
+            lambda p, q: _js_with(p, q, root=True),
         ),
         Misconception(
             "js-log2",
@@ -594,6 +848,7 @@ def _mi_cases() -> list[Case]:
     noisy = rng.dirichlet(np.ones(15)).reshape(3, 5)
     noisy[0, 1] = noisy[2, 3] = noisy[1, 0] = 0.0
     noisy /= noisy.sum()
+    uneven = np.array([[0.30, 0.05, 0.05], [0.02, 0.18, 0.10], [0.01, 0.04, 0.25]])
     return [
         Case(
             "independent X and Y, a (2, 3) table: 0",
@@ -609,6 +864,8 @@ def _mi_cases() -> list[Case]:
             (np.array([[10, 0], [3, 7], [5, 5], [1, 9]]),),
         ),
         Case("a (3, 5) table with zeros", (noisy,)),
+        Case("a (3, 3) table whose rows and columns have different totals", (uneven,)),
+        Case("the same (3, 3) table transposed: I is symmetric", (uneven.T.copy(),)),
         Case("a single row (1, 4): X is constant, 0", (np.array([[0.1, 0.2, 0.3, 0.4]]),)),
     ]
 
@@ -626,10 +883,38 @@ def _mi_with(
         pxy = pxy / pxy.sum()
 
     def h(p: np.ndarray) -> float:
-        return float(-(p * np.log(p)).sum() if naive else -_xlogx(p).sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(-(p * np.log(p)).sum() if naive else -_xlogx(p).sum())
 
     mi = h(pxy.sum(axis=1)) + h(pxy.sum(axis=0)) - h(pxy)
     return sign * mi / unit
+
+
+def _mi_kl_form(joint: np.ndarray, *, product: str, masked: bool = False) -> float:
+    """Σ P(x, y) log(P(x, y) / (P(x) P(y))) with the product of the marginals written wrongly.
+
+    For a non-square table the wrong product has the wrong shape, and what the student's code
+    raises depends on how it is written: ``pxy[nz] / px_py[nz]`` raises IndexError (``masked``),
+    ``pxy / px_py`` a ValueError.
+    """
+    pxy = np.asarray(joint, dtype=float)
+    pxy = pxy / pxy.sum()
+    if product == "no-outer":  # px * py: broadcast along the last axis, not an outer product
+        independent = pxy.sum(axis=1) * pxy.sum(axis=0)
+    else:  # "swapped": P(x) from the columns' sums, P(y) from the rows'
+        independent = pxy.sum(axis=0)[:, None] * pxy.sum(axis=1)[None, :]
+    if masked:
+        nz = pxy > 0
+        return float(np.sum(pxy[nz] * np.log(pxy[nz] / independent[nz])))
+    with np.errstate(divide="ignore", invalid="ignore"):  # broadcast as the student's code
+        ratio = np.where(pxy > 0, pxy / independent, 1.0)  # does (ValueError when it cannot)
+        return float(np.where(pxy > 0, pxy * np.log(ratio), 0.0).sum())
+
+
+_MI_SWAPPED_HINT = (
+    "You swapped the marginals: P(x) sums each row (axis=1) and P(y) each column (axis=0), "
+    "and the table of P(x) P(y) has P(x) down its rows: px[:, None] * py[None, :]."
+)
 
 
 MUTUAL_INFORMATION = Checker(
@@ -637,6 +922,7 @@ MUTUAL_INFORMATION = Checker(
     title="Mutual information from a joint table",
     reference=_mi_reference,
     cases=_mi_cases,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "mi-log-zero",
@@ -659,6 +945,23 @@ MUTUAL_INFORMATION = Checker(
             "mi-log2",
             "You used log base 2 (bits); this exercise uses the natural log (nats).",
             lambda joint: _mi_with(joint, unit=LN2),
+        ),
+        Misconception(
+            "mi-marginals-not-outer",
+            "You multiplied the marginals as px * py, which broadcasts them along the last "
+            "axis (and fails for a non-square table). P(x) P(y) is a table, their outer "
+            "product: px[:, None] * py[None, :] (np.outer).",
+            lambda joint: _mi_kl_form(joint, product="no-outer"),
+        ),
+        Misconception(
+            "mi-marginals-swapped",
+            _MI_SWAPPED_HINT,
+            lambda joint: _mi_kl_form(joint, product="swapped", masked=True),
+        ),
+        Misconception(
+            "mi-marginals-swapped-unmasked",
+            _MI_SWAPPED_HINT,
+            lambda joint: _mi_kl_form(joint, product="swapped"),
         ),
     ],
 )
@@ -716,22 +1019,35 @@ def _ppl_with(
     log_probs: Any = None,
     combine: str = "exp-mean",
     count_padding: bool = False,
+    mask: str = "ignore_index",
+    sign: float = 1.0,
 ) -> float:
     logits, targets = np.asarray(logits, dtype=float), np.asarray(targets)
     lp = _log_softmax(logits) if log_probs is None else log_probs(logits)
-    keep = targets != ignore_index
+    if mask == "none":  # every target used as an index: -100 is out of range
+        nll = -np.take_along_axis(lp, targets[..., None], axis=-1)[..., 0]
+        return float(np.exp(nll.mean()))
+    keep = targets != (-100 if mask == "-100" else ignore_index)
     safe = np.where(keep, targets, 0)
     nll = -np.take_along_axis(lp, safe[..., None], axis=-1)[..., 0]
     nll = np.where(keep, nll, 0.0)
-    if combine == "per-sequence" and targets.ndim >= 2:
-        per_seq = np.exp(nll.sum(axis=-1) / keep.sum(axis=-1))
-        return float(per_seq.mean())
-    if combine == "exp-sum":
-        return float(np.exp(nll.sum()))
-    if combine == "mean-exp":
-        return float(np.exp(nll)[keep].mean())
-    mean_nll = nll.sum() / (keep.size if count_padding else keep.sum())
-    return float(2.0**mean_nll if combine == "base-2" else np.exp(mean_nll))
+    with np.errstate(over="ignore", invalid="ignore"):
+        if combine == "per-sequence" and targets.ndim >= 2:
+            per_seq = np.exp(nll.sum(axis=-1) / keep.sum(axis=-1))
+            return float(per_seq.mean())
+        if combine == "exp-sum":
+            return float(np.exp(nll.sum()))
+        if combine == "mean-exp":
+            return float(np.exp(nll)[keep].mean())
+        mean_nll = nll.sum() / (keep.size if count_padding else keep.sum())
+        return float(2.0**mean_nll if combine == "base-2" else np.exp(sign * mean_nll))
+
+
+def _ppl_mistake(**how: Any) -> Any:
+    def wrong(logits: np.ndarray, targets: np.ndarray, ignore_index: int = -100) -> float:
+        return _ppl_with(logits, targets, ignore_index, **how)
+
+    return wrong
 
 
 def _ppl_close(got: Any, expected: Any) -> Mismatch | None:
@@ -740,48 +1056,66 @@ def _ppl_close(got: Any, expected: Any) -> Mismatch | None:
 
 PERPLEXITY = Checker(
     f"{A}/perplexity",
-    title="Perplexity",
+    title="Perplexity of a language model",
     reference=_ppl_reference,
     cases=_ppl_cases,
     comparator=_ppl_close,
+    forbidden=_NOT_ALLOWED,
     misconceptions=[
         Misconception(
             "ppl-softmax-then-log",
             "Taking softmax and then log overflows for large logits (exp(1000) = inf). Use "
             "log-softmax: z − max z − log Σ exp(z − max z).",
-            lambda lg, t, ignore_index=-100: _ppl_with(
-                lg, t, ignore_index, log_probs=_ce_softmax_then_log
-            ),
+            _ppl_mistake(log_probs=_softmax_then_log),
         ),
         Misconception(
             "ppl-exp-of-sum",
             "You exponentiated the *total* NLL. Perplexity is exp of the *mean* NLL per token, "
             "so that it does not grow with the length of the text.",
-            lambda lg, t, ignore_index=-100: _ppl_with(lg, t, ignore_index, combine="exp-sum"),
+            _ppl_mistake(combine="exp-sum"),
         ),
         Misconception(
             "ppl-mean-of-exp",
             "You averaged exp(NLL) over the tokens; perplexity is exp(mean NLL) — average the "
             "NLL first, then exponentiate once (the two differ by Jensen's inequality).",
-            lambda lg, t, ignore_index=-100: _ppl_with(lg, t, ignore_index, combine="mean-exp"),
+            _ppl_mistake(combine="mean-exp"),
+        ),
+        Misconception(
+            "ppl-sign",
+            "You exponentiated the mean *log-probability*, exp(mean log q) = 1 / perplexity. "
+            "Perplexity is exp of the mean *negative* log-likelihood, and it is ≥ 1.",
+            _ppl_mistake(sign=-1.0),
         ),
         Misconception(
             "ppl-base-2",
             "The NLL is in nats (natural log), so perplexity = e^NLL. 2^x is right only for "
             "an NLL in bits (NLL in nats / ln 2).",
-            lambda lg, t, ignore_index=-100: _ppl_with(lg, t, ignore_index, combine="base-2"),
+            _ppl_mistake(combine="base-2"),
         ),
         Misconception(
             "ppl-per-sequence",
             "You averaged the perplexities of the sequences; the perplexity of a batch is "
             "exp of the mean NLL over *all* its tokens.",
-            lambda lg, t, ignore_index=-100: _ppl_with(lg, t, ignore_index, combine="per-sequence"),
+            _ppl_mistake(combine="per-sequence"),
         ),
         Misconception(
             "ppl-padding-counted",
             "Padding tokens (target == ignore_index) must not count: divide the summed NLL "
             "by the number of real tokens, not by all positions.",
-            lambda lg, t, ignore_index=-100: _ppl_with(lg, t, ignore_index, count_padding=True),
+            _ppl_mistake(count_padding=True),
+        ),
+        Misconception(
+            "ppl-padding-not-masked",
+            "You used every target as a token index, padding too: a target equal to "
+            "`ignore_index` (-100 by default) is not a token. Keep the real ones first, "
+            "keep = targets != ignore_index, then log_probs[keep] and targets[keep].",
+            _ppl_mistake(mask="none"),
+        ),
+        Misconception(
+            "ppl-ignore-index-hardcoded",
+            "You masked the targets equal to -100 whatever `ignore_index` is: use the "
+            "argument, keep = targets != ignore_index (-100 is only its default).",
+            _ppl_mistake(mask="-100"),
         ),
     ],
 )

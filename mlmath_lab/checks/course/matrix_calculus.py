@@ -3,24 +3,40 @@
 Every reference is computed by PyTorch's automatic differentiation in float64 (``backward``,
 ``torch.func.jacrev``, ``torch.func.jvp`` / ``vjp``, ``torch.autograd.functional.hessian``), never
 by the formulas the exercises ask for: a checker that agreed with itself would teach nothing.
-Shapes are non-square and batched wherever a transposed or batch-size bug could otherwise hide,
-and each known mistake is written out as code so that the hint names it.
+Shapes are non-square and batched wherever a transposed or batch-size bug could otherwise hide
+(and square once, where a wrong product would otherwise only raise), and each known mistake is
+written out as code so that the hint names it. The mistakes are those found in public code and
+forum questions: CS231n-style gradient checkers, "deep learning from scratch" repositories,
+deeplearning.ai's gradient check, Stack Exchange questions on xᵀAx and the softmax Jacobian,
+PyTorch issues on ``mse_loss``, Newton–Raphson code for logistic regression.
+
+The solutions use NumPy only: torch is forbidden (as in every exercise), and so is any other
+automatic-differentiation library.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..checker import Case, Checker, Misconception
-from ..compare import Mismatch, compare
+from ..compare import Mismatch, compare, summarize
 from ..references import rng as _rng
 from ..references import torch as _torch
+from ..rules import Forbidden
 
 ASSIGNMENT = "03-matrix-calculus"
 A = ASSIGNMENT
+
+AUTOGRAD = Forbidden(
+    "an automatic-differentiation library",
+    modules=("jax", "autograd", "tensorflow"),
+    why="Use NumPy only: the point is to derive the derivatives yourself.",
+)
+NUMPY_ONLY = [AUTOGRAD]
 
 
 def _t(array: Any) -> Any:
@@ -44,18 +60,33 @@ class ScalarFunction:
     def __call__(self, x: Any) -> float:
         return float(self.formula(np.asarray(x), np))
 
-    def autograd_gradient(self, x: Any) -> np.ndarray:
-        torch = _torch()
-        xt = _t(x).requires_grad_(True)
-        (grad,) = torch.autograd.grad(self.formula(xt, torch), xt)
-        return grad.numpy()
-
     def __repr__(self) -> str:
         return f"f(x) = {self.text}"
 
 
-def _numerical_gradient_reference(f: ScalarFunction, x: Any, h: float = 1e-5) -> np.ndarray:
-    return f.autograd_gradient(x)
+def _formula_of(f: Any) -> Callable[[Any, Any], Any]:
+    """How the reference evaluates ``f`` with torch: a :class:`ScalarFunction`'s formula, or a
+    function written ``f(x, xp=np)`` (what a test cell's hidden cases pass, since they cannot
+    import this module), called with ``xp=torch``."""
+    if isinstance(f, ScalarFunction):
+        return f.formula
+    try:
+        takes_xp = "xp" in inspect.signature(f).parameters
+    except (TypeError, ValueError):
+        takes_xp = False
+    if not takes_xp:
+        raise TypeError(
+            "a case of numerical_gradient needs f written as f(x, xp=np) with xp.<function> "
+            "calls, so that the reference can differentiate it with torch"
+        )
+    return lambda x, xp: f(x, xp=xp)
+
+
+def _numerical_gradient_reference(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
+    torch = _torch()
+    xt = _t(x).requires_grad_(True)
+    (grad,) = torch.autograd.grad(_formula_of(f)(xt, torch), xt)
+    return grad.numpy()
 
 
 def _numerical_gradient_cases() -> list[Case]:
@@ -105,6 +136,15 @@ def _numerical_gradient_cases() -> list[Case]:
                 rng.normal(size=(4, 2)),
             ),
         ),
+        Case(
+            "a large loss f(x) = 10⁷ + Σ x² with h = 0.5: round-off ε|f|/h needs the h you are "
+            "given (for a quadratic, centred differences are exact at any h)",
+            (
+                ScalarFunction("1e7 + sum(x**2)", lambda x, xp: 1e7 + xp.sum(x**2)),
+                rng.normal(size=4),
+            ),
+            {"h": 0.5},
+        ),
     ]
 
 
@@ -133,6 +173,27 @@ def _grad_forward(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
     return grad
 
 
+def _grad_with_step(step: float) -> Callable[..., np.ndarray]:
+    def gradient(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
+        x = np.array(x, dtype=float)  # the step is `step`, whatever h is given
+        return np.array([_centred(f, x, i, step) for i in np.ndindex(x.shape)]).reshape(x.shape)
+
+    return gradient
+
+
+def _grad_not_restored(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        grad[i] = (f_plus - f_minus) / (2 * h)  # ... and x[i] stays at old - h
+    return grad
+
+
 def _grad_integer_truncated(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
     x = np.asarray(x)  # no conversion to float: x + h is stored back as an integer
     grad = np.zeros(x.shape)
@@ -141,6 +202,14 @@ def _grad_integer_truncated(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
         plus[i] = x[i] + h
         minus[i] = x[i] - h
         grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+def _grad_integer_array(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
+    grad = np.zeros_like(np.asarray(x))  # an integer array when x holds integers
+    x = np.array(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        grad[i] = _centred(f, x, i, h)  # ... so each entry is truncated when stored
     return grad
 
 
@@ -167,6 +236,17 @@ def _grad_first_axis_only(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
     return grad
 
 
+def _grad_flat_index(f: Any, x: Any, h: float = 1e-5) -> np.ndarray:
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in range(x.size):  # x[i] is a row of a matrix, and i runs past the last row
+        plus, minus = x.copy(), x.copy()
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
 def _finite_difference_close(got: Any, expected: Any) -> Mismatch | None:
     # Centred differences are exact up to about h² |f'''| + ε |f| / h, far below 1e-7 here.
     return compare(got, expected, rtol=1e-6, atol=1e-7)
@@ -178,6 +258,7 @@ NUMERICAL_GRADIENT = Checker(
     reference=_numerical_gradient_reference,
     cases=_numerical_gradient_cases,
     comparator=_finite_difference_close,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "divided-by-h",
@@ -193,10 +274,39 @@ NUMERICAL_GRADIENT = Checker(
             _grad_forward,
         ),
         Misconception(
+            "ignores-h",
+            "Your result does not depend on the step h you are given: you always used the "
+            "default 1e-5. Use the argument h: with a large loss, round-off ε|f|/h needs the "
+            "larger step that the case passes.",
+            _grad_with_step(1e-5),
+        ),
+        Misconception(
+            "fixed-step-1e-4",
+            "Your result does not depend on the step h you are given: you used the fixed step "
+            'h = 1e-4 (as in the numerical_gradient of "Deep Learning from Scratch"). Use the '
+            "argument h: with a large loss, round-off ε|f|/h needs the larger step that the "
+            "case passes.",
+            _grad_with_step(1e-4),
+        ),
+        Misconception(
+            "not-restored",
+            "You perturb x in place but never put x[idx] back: after entry idx it stays at "
+            "x[idx] − h, so every later entry is differentiated at a shifted point. Restore "
+            "x[idx] = old after the two evaluations, or perturb copies.",
+            _grad_not_restored,
+        ),
+        Misconception(
             "integer-input",
             "x holds integers, so x[i] + h was rounded back to an integer when stored, and the "
             "step vanished. Convert first: x = np.array(x, dtype=float).",
             _grad_integer_truncated,
+        ),
+        Misconception(
+            "integer-gradient-array",
+            "Your gradient array holds integers: np.zeros_like(x) on an integer x makes an "
+            "integer array, and each entry you store in it is truncated. Create it after "
+            "converting x to floats (or with dtype=float).",
+            _grad_integer_array,
         ),
         Misconception(
             "aliased-not-copied",
@@ -211,11 +321,21 @@ NUMERICAL_GRADIENT = Checker(
             "Perturb one entry at a time over every index, e.g. for idx in np.ndindex(x.shape).",
             _grad_first_axis_only,
         ),
+        Misconception(
+            "flat-index",
+            "for i in range(x.size) with x[i] works only for a vector: for a matrix x[i] is a "
+            "whole row, and i runs past the last row (IndexError). Loop over every index with "
+            "for idx in np.ndindex(x.shape).",
+            _grad_flat_index,
+        ),
     ],
 )
 
 
 # -- relative error for a gradient check ---------------------------------------------------------
+# The course's one definition (assignment 07 uses the same):
+#     rel(a, b) = max over entries of |a − b| / max(|a|, |b|, tiny),  tiny = 1e-12,
+# the elementwise larger magnitude, floored at tiny: 0 for two zero arrays, symmetric in a, b.
 def _relative_error_reference(a: Any, b: Any, tiny: float = 1e-12) -> float:
     torch = _torch()
     at, bt = _t(a), _t(b)
@@ -230,18 +350,37 @@ def _relative_error_cases() -> list[Case]:
     c = rng.normal(size=(2, 5))
     return [
         Case("(3, 4) arrays that agree to about 1e-4", (a, b)),
+        Case("the same two arrays swapped: rel(b, a) = rel(a, b)", (b, a)),
         Case("identical (2, 5) arrays: the error is 0", (c, c.copy())),
+        Case("two zero arrays: the error is 0, not 0/0", (np.zeros(4), np.zeros(4))),
         Case(
             "zeros in both at the same places: [0, 1, 0, 2] vs [0, 1.001, 0, 2]",
             (np.array([0.0, 1.0, 0.0, 2.0]), np.array([0.0, 1.001, 0.0, 2.0])),
         ),
         Case(
-            "a numerical 1e-3 where the analytic gradient is 0",
+            "a numerical 1e-3 where the analytic gradient is 0: the error is 1",
             (np.array([1e-3, 5.0, -2.0]), np.array([0.0, 5.0, -2.0])),
+        ),
+        Case(
+            "opposite signs: [1, -3, 2] vs [1, 3, 2], the error is 2",
+            (np.array([1.0, -3.0, 2.0]), np.array([1.0, 3.0, 2.0])),
         ),
         Case("the first case scaled by 1e8: a relative error does not change", (1e8 * a, 1e8 * b)),
         Case("two numbers: 2.0 and 2.002", (2.0, 2.002)),
     ]
+
+
+def _relative_error_close(got: Any, expected: Any) -> Mismatch | None:
+    """A Python float (numpy's float64 is one), then the value."""
+    if not isinstance(got, float):
+        return Mismatch(
+            "type",
+            f"relative_error returns a Python float (for example float(np.max(...))); "
+            f"yours is {summarize(got)}",
+            summarize(got),
+            summarize(expected),
+        )
+    return compare(got, expected)
 
 
 def _rel_parts(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -254,14 +393,43 @@ def _rel_no_tiny(a: Any, b: Any, tiny: float = 1e-12) -> float:
     return float(np.max(diff / np.maximum(np.abs(a), np.abs(b))))
 
 
+def _rel_divide_by_a(a: Any, b: Any, tiny: float = 1e-12) -> float:
+    a, b, diff = _rel_parts(a, b)
+    return float(np.max(diff / np.abs(a)))
+
+
 def _rel_divide_by_b(a: Any, b: Any, tiny: float = 1e-12) -> float:
     a, b, diff = _rel_parts(a, b)
     return float(np.max(diff / np.abs(b)))
 
 
+def _rel_scale(a: np.ndarray, b: np.ndarray, tiny: float) -> np.ndarray:
+    return np.maximum(np.maximum(np.abs(a), np.abs(b)), tiny)
+
+
 def _rel_mean(a: Any, b: Any, tiny: float = 1e-12) -> float:
     a, b, diff = _rel_parts(a, b)
-    return float(np.mean(diff / np.maximum(np.maximum(np.abs(a), np.abs(b)), tiny)))
+    return float(np.mean(diff / _rel_scale(a, b, tiny)))
+
+
+def _rel_sum(a: Any, b: Any, tiny: float = 1e-12) -> float:
+    a, b, diff = _rel_parts(a, b)
+    return float(np.sum(diff / _rel_scale(a, b, tiny)))
+
+
+def _rel_not_reduced(a: Any, b: Any, tiny: float = 1e-12) -> Any:
+    a, b, diff = _rel_parts(a, b)
+    return diff / _rel_scale(a, b, tiny)
+
+
+def _rel_sum_of_magnitudes(a: Any, b: Any, tiny: float = 1e-12) -> float:
+    a, b, diff = _rel_parts(a, b)
+    return float(np.max(diff / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def _rel_norms(a: Any, b: Any, tiny: float = 1e-12) -> float:
+    a, b, diff = _rel_parts(a, b)
+    return float(np.linalg.norm(diff) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
 RELATIVE_ERROR = Checker(
@@ -269,24 +437,58 @@ RELATIVE_ERROR = Checker(
     title="Relative error for a gradient check",
     reference=_relative_error_reference,
     cases=_relative_error_cases,
+    comparator=_relative_error_close,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "no-tiny-floor",
             "Where both gradients are exactly 0 you divide 0 by 0 (nan). Floor the denominator: "
-            "max(|a|, |b|, tiny).",
+            "max(|a|, |b|, tiny), so that two zero entries count as error 0.",
             _rel_no_tiny,
+        ),
+        Misconception(
+            "divided-by-a-only",
+            "You divided by |a| alone: the error then depends on which argument comes first and "
+            "is infinite where a = 0. Divide by max(|a|, |b|, tiny), which is symmetric.",
+            _rel_divide_by_a,
         ),
         Misconception(
             "divided-by-b-only",
             "You divided by |b| alone: the error then depends on which argument comes first and "
-            "is infinite where b = 0. Divide by max(|a|, |b|, tiny).",
+            "is infinite where b = 0. Divide by max(|a|, |b|, tiny), which is symmetric.",
             _rel_divide_by_b,
+        ),
+        Misconception(
+            "sum-of-magnitudes",
+            "You divided by |a| + |b| (the rel_error of CS231n's assignment code, floored at "
+            "1e-8), which gives about half this course's value. The course's definition divides "
+            "by the larger magnitude: max(|a|, |b|, tiny).",
+            _rel_sum_of_magnitudes,
+        ),
+        Misconception(
+            "norm-ratio",
+            "This is the norm ratio ‖a − b‖ / (‖a‖ + ‖b‖) of deeplearning.ai's gradient check, "
+            "one number for the whole array. The course's definition is per entry, "
+            "|a − b| / max(|a|, |b|, tiny), and reports the worst entry.",
+            _rel_norms,
         ),
         Misconception(
             "mean-not-max",
             "You averaged the entrywise errors; a gradient check reports the *worst* entry "
             "(np.max), since one wrong entry is enough to make the gradient wrong.",
             _rel_mean,
+        ),
+        Misconception(
+            "sum-not-max",
+            "You added up the entrywise errors, so the result grows with the number of entries. "
+            "A gradient check reports the *worst* entry: np.max, not np.sum.",
+            _rel_sum,
+        ),
+        Misconception(
+            "not-reduced",
+            "You returned the array of entrywise errors: reduce it to one number, the worst "
+            "entry, float(np.max(...)).",
+            _rel_not_reduced,
         ),
         Misconception(
             "absolute-error",
@@ -324,6 +526,11 @@ def _quadratic_form_cases() -> list[Case]:
             "upper-triangular (3, 3) A, a batch x of shape (2, 3)",
             (np.triu(rng.normal(size=(3, 3))), rng.normal(size=(2, 3))),
         ),
+        Case(
+            "a square batch: 4 points of length 4, where a product in the wrong order "
+            "raises nothing",
+            (rng.normal(size=(4, 4)), rng.normal(size=(4, 4))),
+        ),
     ]
 
 
@@ -332,12 +539,19 @@ QUADRATIC_FORM_GRAD = Checker(
     title="Gradient of xᵀAx",
     reference=_quadratic_form_reference,
     cases=_quadratic_form_cases,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "two-A-x",
             "2Ax is the gradient only when A is symmetric. In general ∇ₓ(xᵀAx) = (A + Aᵀ)x: "
             "x appears twice, once on each side of A.",
             lambda A, x: 2 * np.asarray(x) @ np.asarray(A).T,
+        ),
+        Misconception(
+            "two-AT-x",
+            "2Aᵀx is the gradient only when A is symmetric. In general ∇ₓ(xᵀAx) = (A + Aᵀ)x: "
+            "one term Ax from the right-hand x, one term Aᵀx from the left-hand x.",
+            lambda A, x: 2 * np.asarray(x) @ np.asarray(A),
         ),
         Misconception(
             "only-A-x",
@@ -356,6 +570,12 @@ QUADRATIC_FORM_GRAD = Checker(
             "A batch x of shape (N, n) holds one point per *row*: (A + Aᵀ) @ x treats its "
             "columns as points. Compute x @ (A + Aᵀ).T, which also works for a single x.",
             lambda A, x: (np.asarray(A) + np.asarray(A).T) @ np.asarray(x),
+        ),
+        Misconception(
+            "batch-result-transposed",
+            "For a batch you returned (A + Aᵀ) @ x.T, of shape (n, N): one point per *column*. "
+            "The gradient has the shape of x, (N, n): compute x @ (A + Aᵀ).T.",
+            lambda A, x: (np.asarray(A) + np.asarray(A).T) @ np.asarray(x).T,
         ),
     ],
 )
@@ -376,8 +596,30 @@ def _softmax_jacobian_cases() -> list[Case]:
         Case("a batch of 3 rows of 5 logits: shape (3, 5, 5)", (rng.normal(size=(3, 5)),)),
         Case("huge logits [1000, 1001, 1002]", (np.array([1000.0, 1001.0, 1002.0]),)),
         Case("a single logit: the Jacobian is [[0]]", (np.array([0.7]),)),
+        Case("a batch of one row of 3 logits: shape (1, 3, 3)", (np.array([[0.2, -0.4, 1.1]]),)),
         Case("a batch of 2 rows of 6 logits scaled by 10", (10 * rng.normal(size=(2, 6)),)),
     ]
+
+
+ROW_SUM_TOLERANCE = 1e-12
+
+
+def _softmax_jacobian_close(got: Any, expected: Any) -> Mismatch | None:
+    """The values, then the rows' sums: adding a constant to every logit does not change the
+    softmax, so each row of J sums to 0 (to round-off, 1e-12)."""
+    found = compare(got, expected)
+    if found is not None:
+        return found
+    sums = np.abs(np.asarray(got, dtype=float).sum(axis=-1))
+    if sums.size and np.max(sums) > ROW_SUM_TOLERANCE:
+        return Mismatch(
+            "value",
+            f"each row of a softmax Jacobian sums to 0 (to {ROW_SUM_TOLERANCE:g}); one of "
+            f"yours sums to {np.max(sums):.3g}",
+            summarize(got),
+            summarize(expected),
+        )
+    return None
 
 
 def _stable_softmax(z: Any) -> np.ndarray:
@@ -386,8 +628,12 @@ def _stable_softmax(z: Any) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _diag(s: np.ndarray) -> np.ndarray:
+    return s[..., :, None] * np.eye(s.shape[-1])
+
+
 def _jacobian_from(s: np.ndarray) -> np.ndarray:
-    return s[..., :, None] * np.eye(s.shape[-1]) - s[..., :, None] * s[..., None, :]
+    return _diag(s) - s[..., :, None] * s[..., None, :]
 
 
 def _softmax_jacobian_overflow(z: Any) -> np.ndarray:
@@ -397,7 +643,24 @@ def _softmax_jacobian_overflow(z: Any) -> np.ndarray:
 
 def _softmax_jacobian_diagonal_only(z: Any) -> np.ndarray:
     s = _stable_softmax(z)
-    return s[..., :, None] * np.eye(s.shape[-1]) * (1 - s[..., :, None])
+    return _diag(s) * (1 - s[..., :, None])
+
+
+def _softmax_jacobian_no_diagonal(z: Any) -> np.ndarray:
+    s = _stable_softmax(z)
+    return -s[..., :, None] * s[..., None, :]
+
+
+def _softmax_jacobian_inner(z: Any) -> np.ndarray:
+    s = _stable_softmax(z)
+    # s @ s.T on a 1-D s is the number sᵀs (.T does nothing to a vector), not the matrix s sᵀ
+    return _diag(s) - (s * s).sum(axis=-1)[..., None, None]
+
+
+def _softmax_jacobian_logits(z: Any) -> np.ndarray:
+    z = np.asarray(z, dtype=float)
+    s = _stable_softmax(z)
+    return _diag(s) - s[..., :, None] * z[..., None, :]
 
 
 def _softmax_jacobian_one_vector(z: Any) -> np.ndarray:
@@ -410,12 +673,33 @@ SOFTMAX_JACOBIAN = Checker(
     title="Jacobian of softmax",
     reference=_softmax_jacobian_reference,
     cases=_softmax_jacobian_cases,
+    comparator=_softmax_jacobian_close,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "diagonal-only",
             "Only your diagonal s_i(1 − s_i) is right: every output depends on every logit, so "
             "the off-diagonal entries are ∂s_i/∂z_j = −s_i s_j. J = diag(s) − s sᵀ.",
             _softmax_jacobian_diagonal_only,
+        ),
+        Misconception(
+            "missing-diagonal",
+            "You left out the diagonal term: ∂s_i/∂z_j = s_i(δ_ij − s_j), and δ_ij adds s_i on "
+            "the diagonal. J = diag(s) − s sᵀ, not −s sᵀ.",
+            _softmax_jacobian_no_diagonal,
+        ),
+        Misconception(
+            "inner-not-outer",
+            "You subtracted the number sᵀs from every entry: for a 1-D array s, s.T is s "
+            "itself, so s @ s.T (or np.dot(s, s.T)) is the inner product. The outer product "
+            "s sᵀ is np.outer(s, s), or s[:, None] * s[None, :].",
+            _softmax_jacobian_inner,
+        ),
+        Misconception(
+            "logits-instead-of-softmax",
+            "You used the logits z where the softmax s belongs: ∂s_i/∂z_j = s_i(δ_ij − s_j), "
+            "with s on both sides, not s_i(δ_ij − z_j).",
+            _softmax_jacobian_logits,
         ),
         Misconception(
             "softmax-overflow",
@@ -491,6 +775,14 @@ def _tanh_mse_cases() -> list[Case]:
     ]
 
 
+def _reduce_bias(g: np.ndarray, bias: str) -> np.ndarray:
+    if bias == "mean":
+        return g.mean(axis=0)
+    if bias == "keepdims":
+        return g.sum(axis=0, keepdims=True)
+    return g.sum(axis=0)
+
+
 def _tanh_mse_variant(
     x: Any,
     y: Any,
@@ -513,15 +805,19 @@ def _tanh_mse_variant(
     count = {"NK": n * k, "N": n, "1": 1}[divide_by]
     d_out = factor * (out - y) / count
     d_a1 = d_out @ w2.T
-    slope = {"tanh": 1 - a1**2, "none": np.ones_like(z1), "pre": 1 - z1**2}[derivative]
+    slope = {
+        "tanh": 1 - a1**2,
+        "none": np.ones_like(z1),
+        "pre": 1 - z1**2,
+        "post": 1 - np.tanh(a1) ** 2,
+    }[derivative]
     d_z1 = d_a1 * slope
-    reduce = (lambda g: g.sum(axis=0)) if bias == "sum" else (lambda g: g.mean(axis=0))
     return {
         "loss": loss,
         "dW1": x.T @ d_z1,
-        "db1": reduce(d_z1),
+        "db1": _reduce_bias(d_z1, bias),
         "dW2": a1.T @ d_out,
-        "db2": reduce(d_out),
+        "db2": _reduce_bias(d_out, bias),
     }
 
 
@@ -529,11 +825,18 @@ def _tanh_mse_mistake(**mistake: Any) -> Callable[..., dict[str, Any]]:
     return lambda x, y, w1, b1, w2, b2: _tanh_mse_variant(x, y, w1, b1, w2, b2, **mistake)
 
 
+BIAS_KEEPDIMS_HINT = (
+    "Your bias gradients have shape (1, H): sum(axis=0, keepdims=True) keeps an axis that the "
+    "bias does not have (the column layout of some courses). A gradient has the shape of its "
+    "parameter: db = dZ.sum(axis=0)."
+)
+
 BACKPROP_TANH_MSE = Checker(
     f"{A}/backprop_tanh_mse",
     title="Backprop: tanh network, MSE loss",
     reference=_tanh_mse_reference,
     cases=_tanh_mse_cases,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "mse-not-averaged",
@@ -550,7 +853,8 @@ BACKPROP_TANH_MSE = Checker(
         Misconception(
             "mse-missing-factor-2",
             "Your gradients are half the true ones: the derivative of (ŷ − y)² is 2(ŷ − y), "
-            "so dŶ = 2(Ŷ − Y) / (N·K).",
+            "so dŶ = 2(Ŷ − Y) / (N·K). (The factor ½ of the ½(ŷ − y)² convention is not in "
+            "this loss.)",
             _tanh_mse_mistake(factor=1.0),
         ),
         Misconception(
@@ -566,10 +870,19 @@ BACKPROP_TANH_MSE = Checker(
             _tanh_mse_mistake(derivative="pre"),
         ),
         Misconception(
+            "tanh-derivative-of-activation",
+            "You applied tanh twice: 1 − tanh(A1)² is tanh' at A1, but the derivative is taken "
+            "at Z1: tanh'(Z1) = 1 − tanh(Z1)² = 1 − A1**2.",
+            _tanh_mse_mistake(derivative="post"),
+        ),
+        Misconception(
             "bias-gradient-averaged",
             "Sum the bias gradients over the batch, db = dZ.sum(axis=0): the 1/(N·K) of the mean "
             "is already inside dŶ, and averaging again divides by N twice.",
             _tanh_mse_mistake(bias="mean"),
+        ),
+        Misconception(
+            "bias-gradient-keepdims", BIAS_KEEPDIMS_HINT, _tanh_mse_mistake(bias="keepdims")
         ),
     ],
 )
@@ -606,32 +919,47 @@ def _relu_ce_variant(
     b2: Any,
     *,
     stable: bool = True,
+    naive_softmax: bool = False,
+    log_of_softmax: bool = False,
     averaged: bool = True,
     one_hot: bool = True,
+    sign: float = 1.0,
     relu_mask: bool = True,
     transposed_dw2: bool = False,
+    bias: str = "sum",
 ) -> dict[str, Any]:
     """The backward pass of the ReLU/cross-entropy network, with one known mistake switched on."""
     z1 = x @ w1 + b1
     a1 = np.maximum(z1, 0)
     logits = a1 @ w2 + b2
     n = len(y)
-    shifted = logits - logits.max(axis=1, keepdims=True) if stable else logits
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = float(-log_p[np.arange(n), y].mean())
-    d_logits = np.exp(log_p)
+    if naive_softmax:  # softmax by exp / sum, then the log of its entries: overflows
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+            loss = float(-np.log(probs[np.arange(n), y]).mean())
+        d_logits = probs
+    else:
+        shifted = logits - logits.max(axis=1, keepdims=True) if stable else logits
+        with np.errstate(over="ignore", invalid="ignore"):
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = float(-log_p[np.arange(n), y].mean())
+        d_logits = np.exp(log_p)
+        if log_of_softmax:  # the loss from log(softmax): log 0 = -inf where it underflows
+            with np.errstate(divide="ignore"):
+                loss = float(-np.log(d_logits[np.arange(n), y]).mean())
     if one_hot:
         d_logits[np.arange(n), y] -= 1
     if averaged:
         d_logits /= n
+    d_logits = sign * d_logits
     d_a1 = d_logits @ w2.T
     d_z1 = d_a1 * (z1 > 0) if relu_mask else d_a1
     return {
         "loss": loss,
         "dW1": x.T @ d_z1,
-        "db1": d_z1.sum(axis=0),
+        "db1": _reduce_bias(d_z1, bias),
         "dW2": d_logits.T @ a1 if transposed_dw2 else a1.T @ d_logits,
-        "db2": d_logits.sum(axis=0),
+        "db2": _reduce_bias(d_logits, bias),
     }
 
 
@@ -644,6 +972,7 @@ BACKPROP_RELU_CE = Checker(
     title="Backprop: ReLU network, cross-entropy loss",
     reference=_relu_ce_reference,
     cases=_relu_ce_cases,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "ce-not-averaged",
@@ -656,6 +985,13 @@ BACKPROP_RELU_CE = Checker(
             "You used dZ2 = softmax(Z2) / N: the gradient of cross-entropy with respect to the "
             "logits is (softmax(Z2) − onehot(y)) / N: subtract 1 at each example's true class.",
             _relu_ce_mistake(one_hot=False),
+        ),
+        Misconception(
+            "ce-gradient-sign-flipped",
+            "Your gradients have the wrong sign: (onehot(y) − softmax(Z2)) / N is the gradient "
+            "of the log-likelihood, which is maximised. The loss is its negative: "
+            "dZ2 = (softmax(Z2) − onehot(y)) / N.",
+            _relu_ce_mistake(sign=-1.0),
         ),
         Misconception(
             "missing-relu-derivative",
@@ -672,8 +1008,27 @@ BACKPROP_RELU_CE = Checker(
         Misconception(
             "softmax-overflow",
             "exp overflows for large logits (exp(1000) = inf, and inf/inf = nan). Subtract each "
-            "row's maximum logit before exponentiating, in the loss and in the softmax.",
+            "row's maximum logit before exponentiating, and take the loss from the stable "
+            "log-softmax, Z2 − max − log Σ exp(Z2 − max), rather than log(softmax).",
+            _relu_ce_mistake(naive_softmax=True),
+        ),
+        Misconception(
+            "log-of-softmax-underflow",
+            "Your loss is infinite for large logits: the softmax probability of the true class "
+            "rounds to 0 when its logit is far below the largest one, and log 0 = −inf. Take "
+            "the loss from the log-softmax itself: (Z2 − m) − log Σ exp(Z2 − m), m the row "
+            "maximum.",
+            _relu_ce_mistake(log_of_softmax=True),
+        ),
+        Misconception(
+            "log-softmax-unshifted",
+            "Your log-softmax is Z2 − log Σ exp(Z2) without the shift: exp overflows for large "
+            "logits (exp(1000) = inf). Subtract each row's maximum logit first: "
+            "Z2 − m − log Σ exp(Z2 − m), the same value without overflow.",
             _relu_ce_mistake(stable=False),
+        ),
+        Misconception(
+            "bias-gradient-keepdims", BIAS_KEEPDIMS_HINT, _relu_ce_mistake(bias="keepdims")
         ),
     ],
 )
@@ -706,7 +1061,33 @@ def _logistic_hessian_cases() -> list[Case]:
             "a confident model (w × 8): X (8, 3)",
             (rng.normal(size=(8, 3)), 8 * rng.normal(size=3)),
         ),
+        Case(
+            "as many examples as features, X (4, 4): the weights must scale the rows",
+            (rng.normal(size=(4, 4)), rng.normal(size=4)),
+        ),
     ]
+
+
+PSD_TOLERANCE = 1e-12
+
+
+def _logistic_hessian_close(got: Any, expected: Any) -> Mismatch | None:
+    """The values, then positive semidefiniteness (the loss is convex): no eigenvalue of the
+    symmetric part below −1e-12."""
+    found = compare(got, expected)
+    if found is not None:
+        return found
+    matrix = np.asarray(got, dtype=float)
+    lowest = float(np.linalg.eigvalsh((matrix + matrix.T) / 2).min())
+    if lowest < -PSD_TOLERANCE:
+        return Mismatch(
+            "value",
+            f"the Hessian of the logistic loss is positive semidefinite; yours has the "
+            f"eigenvalue {lowest:.3g} (below −{PSD_TOLERANCE:g})",
+            summarize(got),
+            summarize(expected),
+        )
+    return None
 
 
 def _sigmoid_weights(X: Any, w: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -720,9 +1101,19 @@ def _hessian_not_averaged(X: Any, w: Any) -> np.ndarray:
     return X.T @ (X * (p * (1 - p))[:, None])
 
 
+def _hessian_negated(X: Any, w: Any) -> np.ndarray:
+    X, p = _sigmoid_weights(X, w)
+    return -X.T @ (X * (p * (1 - p))[:, None]) / len(X)
+
+
 def _hessian_weights_p(X: Any, w: Any) -> np.ndarray:
     X, p = _sigmoid_weights(X, w)
     return X.T @ (X * p[:, None]) / len(X)
+
+
+def _hessian_weights_on_columns(X: Any, w: Any) -> np.ndarray:
+    X, p = _sigmoid_weights(X, w)
+    return X.T @ (X * (p * (1 - p))) / len(X)  # (N, d) * (N,) scales the columns
 
 
 def _hessian_outer_orientation(X: Any, w: Any) -> np.ndarray:
@@ -735,6 +1126,8 @@ LOGISTIC_HESSIAN = Checker(
     title="Hessian of the logistic loss",
     reference=_logistic_hessian_reference,
     cases=_logistic_hessian_cases,
+    comparator=_logistic_hessian_close,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "hessian-not-averaged",
@@ -743,10 +1136,24 @@ LOGISTIC_HESSIAN = Checker(
             _hessian_not_averaged,
         ),
         Misconception(
+            "hessian-sign",
+            "Your Hessian is negative semidefinite: −Xᵀ diag(p(1 − p)) X is the Hessian of the "
+            "log-likelihood (which Newton–Raphson code for statistics maximises). The loss is "
+            "its negative mean: H = +Xᵀ diag(p(1 − p)) X / N.",
+            _hessian_negated,
+        ),
+        Misconception(
             "hessian-weights-p",
             "The weights are the derivative of the sigmoid, σ'(z) = p(1 − p), not p itself: "
             "H = Xᵀ diag(p(1 − p)) X / N.",
             _hessian_weights_p,
+        ),
+        Misconception(
+            "weights-scale-columns",
+            "X * weights scales the *columns* of X (broadcasting aligns the last axes), and "
+            "raises unless X is square. One weight per example scales a row: "
+            "weights[:, None] * X.",
+            _hessian_weights_on_columns,
         ),
         Misconception(
             "hessian-wrong-orientation",
@@ -789,18 +1196,38 @@ def _jvp_vjp_cases() -> list[Case]:
         Case("W (3, 5): 5 inputs, 3 outputs", _layer_case(rng, 3, 5)),
         Case("W (6, 2): 2 inputs, 6 outputs", _layer_case(rng, 6, 2)),
         Case("W (1, 4): one output, so the VJP is its gradient", _layer_case(rng, 1, 4)),
-        Case("W (4, 4) × 6: saturated tanh", _layer_case(rng, 4, 4, scale=6.0)),
+        Case(
+            "W (4, 4) × 6, saturated tanh: square, so a wrong product raises nothing",
+            _layer_case(rng, 4, 4, scale=6.0),
+        ),
         Case("W (2, 7), u = [0, 1]: the VJP is row 1 of J", (*wide[:4], np.array([0.0, 1.0]))),
     ]
 
 
 def _jvp_vjp_variant(
-    W: Any, b: Any, x: Any, v: Any, u: Any, *, slope: str = "tanh", transpose: bool = True
+    W: Any,
+    b: Any,
+    x: Any,
+    v: Any,
+    u: Any,
+    *,
+    slope: str = "tanh",
+    vjp_form: str = "right",
+    swapped: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     z = W @ x + b
     d = {"tanh": 1 - np.tanh(z) ** 2, "none": np.ones_like(z), "pre": 1 - z**2}[slope]
-    vjp = W.T @ (d * u) if transpose else W @ (d * u)
-    return d * (W @ v), vjp
+    vjp = {
+        "right": lambda: W.T @ (d * u),
+        "no-transpose": lambda: W @ (d * u),
+        "d-outside": lambda: (W.T @ u) * d,
+    }[vjp_form]()
+    jvp = d * (W @ v)
+    return (vjp, jvp) if swapped else (jvp, vjp)
+
+
+def _jvp_vjp_mistake(**mistake: Any) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    return lambda W, b, x, v, u: _jvp_vjp_variant(W, b, x, v, u, **mistake)
 
 
 TANH_LAYER_JVP_VJP = Checker(
@@ -808,23 +1235,38 @@ TANH_LAYER_JVP_VJP = Checker(
     title="JVP and VJP of a tanh layer",
     reference=_jvp_vjp_reference,
     cases=_jvp_vjp_cases,
+    forbidden=NUMPY_ONLY,
     misconceptions=[
         Misconception(
             "missing-tanh-derivative",
             "You left out tanh': J = diag(1 − tanh(z)²) W with z = Wx + b, so "
             "Jv = (1 − tanh(z)²) * (W @ v) and Jᵀu = W.T @ ((1 − tanh(z)²) * u).",
-            lambda W, b, x, v, u: _jvp_vjp_variant(W, b, x, v, u, slope="none"),
+            _jvp_vjp_mistake(slope="none"),
         ),
         Misconception(
             "tanh-derivative-of-preactivation",
             "tanh'(z) = 1 − tanh(z)², not 1 − z²: apply tanh to z = Wx + b before squaring.",
-            lambda W, b, x, v, u: _jvp_vjp_variant(W, b, x, v, u, slope="pre"),
+            _jvp_vjp_mistake(slope="pre"),
+        ),
+        Misconception(
+            "jvp-vjp-swapped",
+            "You returned (VJP, JVP): the pair is (Jv, Jᵀu). The JVP pushes the input "
+            "direction v forward to the m outputs; the VJP pulls the output weights u back to "
+            "the n inputs.",
+            _jvp_vjp_mistake(swapped=True),
         ),
         Misconception(
             "vjp-without-transpose",
             "The VJP multiplies by Jᵀ, which maps the m outputs back to the n inputs: "
             "W.T @ (d * u), not W @ (d * u).",
-            lambda W, b, x, v, u: _jvp_vjp_variant(W, b, x, v, u, transpose=False),
+            _jvp_vjp_mistake(vjp_form="no-transpose"),
+        ),
+        Misconception(
+            "vjp-derivative-outside",
+            "In the VJP the derivative d = tanh'(z) belongs to the outputs, so it weights u "
+            "before the product with Wᵀ: Jᵀu = Wᵀ diag(d) u = W.T @ (d * u), not "
+            "(W.T @ u) * d.",
+            _jvp_vjp_mistake(vjp_form="d-outside"),
         ),
     ],
 )

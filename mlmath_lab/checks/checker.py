@@ -16,6 +16,8 @@ from .rules import DEFAULT_FORBIDDEN, Forbidden, find_forbidden
 from .student_code import Raised, call_quietly, describe_student_error
 
 NOT_IMPLEMENTED_MESSAGE = "not implemented yet"
+# Two outputs this close, relatively, are the same computation up to round-off.
+SAME_VALUES_RTOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -232,12 +234,18 @@ class Checker:
                 and isinstance(wrong, Raised)
                 and type(got.error) is type(wrong.error)
             )
-        if compare(_as_float(got), _as_float(wrong)) is None:
-            return True  # the same values (an integer result counting as the same floats)
+        got, wrong = _as_float(got), _as_float(wrong)  # an integer result: the same floats
+        # The same values up to round-off, at any scale (no absolute tolerance that would
+        # make all tiny outputs alike) ...
+        if compare(got, wrong, rtol=SAME_VALUES_RTOL, atol=0.0) is None:
+            return True
+        # ... or alike by the exercise's own comparator and its tolerances. A comparator
+        # written for the reference's output (a distribution's parameters) may not take a
+        # mistake's, and one that also checks properties of the student's output may reject
+        # it: then only the same values count.
         try:
-            # the exercise's own tolerance, for outputs that agree only up to round-off
-            return self.comparator(_as_float(got), _as_float(wrong)) is None
-        except Exception:  # a comparator written for the reference's output (a distribution)
+            return self.comparator(got, wrong) is None
+        except Exception:
             return False
 
 

@@ -2,14 +2,18 @@
 
 References are torch (float64): ``torch.nn.Linear`` with copied weights, autograd for every
 backward pass, ``F.cross_entropy``, ``torch.nn.init``'s formulas, and training loops written
-with autograd. None is a copy of the NumPy solution. Shapes are non-square and batches have
-more than one example, so a transposed weight gradient or a bias gradient not summed over the
-batch cannot pass; the training checks run many steps and compare the whole loss curve, so a
-wrong gradient that still "learns something" fails too.
-"""
+with autograd. None is a copy of the NumPy solution, and a known mistake takes what it does
+not get wrong from the same torch reference (so no function here is a NumPy solution behind a
+flag). Shapes are non-square and batches have more than one example, so a transposed weight
+gradient or a bias gradient not summed over the batch cannot pass; the training checks run
+many steps and compare the whole loss curve, so a wrong gradient that still "learns
+something" fails too. The gradient check uses the course's one relative error, assignment
+03's: max |a − b| / max(|a|, |b|, 1e-12)."""
 
 from __future__ import annotations
 
+import copy
+import inspect
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -22,6 +26,7 @@ from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare, summarize
 from ..references import rng as _rng
 from ..references import torch as _torch
+from ..rules import Forbidden
 
 ASSIGNMENT = "07-neural-networks"
 A = ASSIGNMENT
@@ -88,6 +93,10 @@ def _linear_forward_cases() -> list[Case]:
             (rng.normal(size=(3, 4)), rng.normal(size=(4, 4)), rng.normal(size=4)),
         ),
         Case(
+            "as many examples as outputs: X (3, 5), W (3, 5)",
+            (rng.normal(size=(3, 5)), rng.normal(size=(3, 5)), rng.normal(size=3)),
+        ),
+        Case(
             "one output: X (7, 5), W (1, 5)",
             (rng.normal(size=(7, 5)), rng.normal(size=(1, 5)), np.array([2.5])),
         ),
@@ -98,6 +107,25 @@ def _linear_forward_cases() -> list[Case]:
     ]
 
 
+def _floats(*arrays: Any) -> tuple[np.ndarray, ...]:
+    return tuple(np.asarray(a, dtype=float) for a in arrays)
+
+
+def _forward_in_out_layout(X: Any, W: Any, b: Any) -> np.ndarray:
+    X, W, b = _floats(X, W, b)
+    return X @ W + b
+
+
+def _forward_columns(X: Any, W: Any, b: Any) -> np.ndarray:
+    X, W, b = _floats(X, W, b)
+    return W @ X.T + b[:, None]
+
+
+def _forward_no_bias(X: Any, W: Any, b: Any) -> np.ndarray:
+    X, W = _floats(X, W)
+    return X @ W.T
+
+
 LINEAR_FORWARD = Checker(
     f"{A}/linear_forward",
     title="Linear layer: forward",
@@ -106,14 +134,22 @@ LINEAR_FORWARD = Checker(
     misconceptions=[
         Misconception(
             "weight-not-transposed",
-            "W has torch's shape (d_out, d_in), so the layer is X @ W.T + b: X (N, d_in) times "
-            "W.T (d_in, d_out). X @ W only works, wrongly, when the layer is square.",
-            lambda X, W, b: np.asarray(X, float) @ np.asarray(W, float) + b,
+            "X @ W is the layer for weights stored (d_in, d_out), the layout of CS231n and of "
+            "many from-scratch networks. Here W has torch.nn.Linear's shape (d_out, d_in), so "
+            "the layer is X @ W.T + b; X @ W only runs, wrongly, when d_in = d_out.",
+            _forward_in_out_layout,
         ),
         Misconception(
             "bias-forgotten",
             "You left out the bias: y = X Wᵀ + b, with b broadcast over the rows of the batch.",
-            lambda X, W, b: np.asarray(X, float) @ np.asarray(W, float).T,
+            _forward_no_bias,
+        ),
+        Misconception(
+            "examples-as-columns",
+            "You computed W Xᵀ + b, the layout where each example is a *column* (shape "
+            "(d_out, N)). Here the examples are the rows of X, so Y = X Wᵀ + b has shape "
+            "(N, d_out), one row per example.",
+            _forward_columns,
         ),
     ],
 )
@@ -146,16 +182,34 @@ def _linear_backward_cases() -> list[Case]:
         case("N = 4, square layer d_in = d_out = 4", 4, 4, 4),
         case("one example: N = 1, d_in = 6, d_out = 3", 1, 6, 3),
         case("N = 8, d_in = 2, d_out = 5", 8, 2, 5),
+        Case(
+            "integer X (3, 2), d_out = 4",
+            (rng.integers(-3, 4, size=(3, 2)), rng.normal(size=(4, 2)), rng.normal(size=(3, 4))),
+        ),
     ]
 
 
-def _linear_backward_with(
-    X: np.ndarray, W: np.ndarray, dY: np.ndarray, *, dw_t: bool = False, db: str = "sum"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    X, W, dY = np.asarray(X, float), np.asarray(W, float), np.asarray(dY, float)
-    dW = X.T @ dY if dw_t else dY.T @ X
-    bias = {"sum": dY.sum(axis=0), "mean": dY.mean(axis=0), "none": dY}[db]
-    return dY @ W, dW, bias
+def _linear_backward_with(X: Any, W: Any, dY: Any, mistake: str) -> tuple[Any, Any, Any]:
+    """The three gradients with one known mistake (the others from the reference)."""
+    dX, dW, db = _linear_backward_reference(X, W, dY)
+    X, W, dY = _floats(X, W, dY)
+    if mistake in ("dX-with-W-transposed", "in-out-layout"):
+        dX = dY @ W.T
+    if mistake in ("dW-transposed", "in-out-layout"):
+        dW = X.T @ dY
+    wrong_db = {
+        "db-not-summed": lambda: dY,
+        "db-averaged": lambda: dY.mean(axis=0),
+        "db-summed-over-everything": lambda: float(dY.sum()),
+        "db-wrong-axis": lambda: dY.sum(axis=1),
+    }
+    if mistake in wrong_db:
+        db = wrong_db[mistake]()
+    return dX, dW, db
+
+
+def _backward_mistake(name: str, hint: str) -> Misconception:
+    return Misconception(name, hint, lambda X, W, dY: _linear_backward_with(X, W, dY, name))
 
 
 LINEAR_BACKWARD = Checker(
@@ -164,22 +218,43 @@ LINEAR_BACKWARD = Checker(
     reference=_linear_backward_reference,
     cases=_linear_backward_cases,
     misconceptions=[
-        Misconception(
+        _backward_mistake(
             "dW-transposed",
-            "dW must have W's shape (d_out, d_in): dW = dYᵀ X, not Xᵀ dY (that is its transpose).",
-            lambda X, W, dY: _linear_backward_with(X, W, dY, dw_t=True),
+            "dW must have W's shape (d_out, d_in): dW = dYᵀ X. Xᵀ dY, shape (d_in, d_out), is "
+            "the weight gradient of the (d_in, d_out) layout (CS231n's affine_backward), the "
+            "transpose of the one asked for here.",
         ),
-        Misconception(
+        _backward_mistake(
+            "dX-with-W-transposed",
+            "dX = dY W: dY (N, d_out) times W (d_out, d_in). dY Wᵀ is the input gradient of the "
+            "(d_in, d_out) layout; with torch's (d_out, d_in) weights it only runs, wrongly, "
+            "for a square layer.",
+        ),
+        _backward_mistake(
+            "in-out-layout",
+            "Your dX = dY Wᵀ and dW = Xᵀ dY are the gradients of the (d_in, d_out) layout (Y = "
+            "X W, as in CS231n). Here Y = X Wᵀ + b with W of shape (d_out, d_in): dX = dY W and "
+            "dW = dYᵀ X.",
+        ),
+        _backward_mistake(
             "db-not-summed",
             "The bias is shared by every example of the batch, so its gradient is the *sum* of "
             "the rows of dY: db = dY.sum(axis=0), of shape (d_out,).",
-            lambda X, W, dY: _linear_backward_with(X, W, dY, db="none"),
         ),
-        Misconception(
+        _backward_mistake(
             "db-averaged",
             "You averaged dY over the batch; db is its *sum* over the batch (any 1/N belongs to "
             "the loss, and is already inside dY).",
-            lambda X, W, dY: _linear_backward_with(X, W, dY, db="mean"),
+        ),
+        _backward_mistake(
+            "db-summed-over-everything",
+            "np.sum(dY) without an axis adds up every entry into one number; db has one entry "
+            "per output unit: db = dY.sum(axis=0), shape (d_out,).",
+        ),
+        _backward_mistake(
+            "db-wrong-axis",
+            "dY.sum(axis=1) sums over the output units, giving one number per example; the bias "
+            "gradient sums over the *examples*: db = dY.sum(axis=0), shape (d_out,).",
         ),
     ],
 )
@@ -215,6 +290,10 @@ def _activation_cases() -> list[Case]:
             "tanh on (2, 7) inputs", ("tanh", 2 * rng.normal(size=(2, 7)), rng.normal(size=(2, 7)))
         ),
         Case(
+            "tanh on a (2, 2, 3) array",
+            ("tanh", 2 * rng.normal(size=(2, 2, 3)), rng.normal(size=(2, 2, 3))),
+        ),
+        Case(
             "tanh on large inputs ±30",
             ("tanh", np.array([-30.0, -0.5, 0.0, 30.0]), np.full(4, 2.0)),
         ),
@@ -222,26 +301,30 @@ def _activation_cases() -> list[Case]:
     ]
 
 
-def _activation_with(
-    kind: str, z: np.ndarray, dout: np.ndarray, mistake: str = ""
-) -> tuple[Any, Any]:
+def _activation_with(kind: str, z: Any, dout: Any, mistake: str) -> tuple[Any, Any]:
+    """The activation with one known mistake (the rest from the reference)."""
+    a, dz = _activation_reference(kind, z, dout)
     z, dout = np.asarray(z, float), np.asarray(dout, float)
-    if kind == "relu":
-        a = np.maximum(z, 0.0)
-        local = (z >= 0 if mistake == "relu-at-zero" else z > 0).astype(float)
-    elif kind == "sigmoid":
-        if mistake == "sigmoid-overflow":
+    if kind == "relu" and mistake == "relu-at-zero":
+        dz = dout * (z >= 0)
+    elif kind == "sigmoid" and mistake == "sigmoid-exp-ratio":
+        with np.errstate(over="ignore", invalid="ignore"):
             a = np.exp(z) / (1.0 + np.exp(z))
-        else:
-            e = np.exp(-np.abs(z))
-            a = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        local = a if mistake == "sigmoid-s" else a * (1.0 - a)
-    elif kind == "tanh":
-        a = np.tanh(z)
-        local = 1.0 - z**2 if mistake == "tanh-input" else 1.0 - a**2
-    else:
-        raise ValueError(f"unknown activation {kind!r}")
-    return a, (local if mistake == "no-dout" else dout * local)
+        dz = dout * a * (1.0 - a)
+    elif kind == "sigmoid" and mistake == "sigmoid-s":
+        dz = dout * a
+    elif kind == "sigmoid" and mistake == "sigmoid-input":
+        dz = dout * z * (1.0 - z)
+    elif kind == "sigmoid" and mistake == "sigmoid-applied-twice":
+        twice, _ = _activation_reference("sigmoid", a, dout)
+        dz = dout * twice * (1.0 - twice)
+    elif kind == "tanh" and mistake == "tanh-input":
+        dz = dout * (1.0 - z**2)
+    elif mistake == "no-dout":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            local = {"relu": lambda: (z > 0) * 1.0, "sigmoid": lambda: a * (1 - a)}
+            dz = local.get(kind, lambda: 1.0 - a**2)()
+    return a, dz
 
 
 def _activation_mistake(name: str, hint: str) -> Misconception:
@@ -269,10 +352,20 @@ ACTIVATIONS = Checker(
             "The derivative of the sigmoid is σ(z)(1 − σ(z)), not σ(z).",
         ),
         _activation_mistake(
-            "sigmoid-overflow",
-            "exp(z) / (1 + exp(z)) overflows for large z (inf / inf = nan). Use exp(−|z|), "
-            "which never overflows: σ(z) = 1 / (1 + e) for z ≥ 0 and e / (1 + e) for z < 0, "
-            "with e = exp(−|z|).",
+            "sigmoid-input",
+            "σ′(z) = a(1 − a) with a = σ(z), the *output*; you put the input z into that formula "
+            "(z(1 − z)).",
+        ),
+        _activation_mistake(
+            "sigmoid-applied-twice",
+            "σ′(z) = a(1 − a) where a = σ(z) is already the sigmoid; you applied the sigmoid "
+            "to a once more, σ(a)(1 − σ(a)).",
+        ),
+        _activation_mistake(
+            "sigmoid-exp-ratio",
+            "exp(z) / (1 + exp(z)) gives inf / inf = nan once exp(z) overflows (z > 709). Use "
+            "exp(−|z|), which never overflows: σ(z) = 1 / (1 + e) for z ≥ 0 and e / (1 + e) "
+            "for z < 0, with e = exp(−|z|).",
         ),
         _activation_mistake(
             "tanh-input",
@@ -300,32 +393,65 @@ def _softmax_ce_cases() -> list[Case]:
             "huge logits (2, 3)",
             (np.array([[1000.0, 0.0, -1000.0], [5.0, 1005.0, 1000.0]]), np.array([2, 1])),
         ),
+        Case(
+            "rows on very different scales: [[1000, 999, 998], [-1000, -1001, -1002]]",
+            (np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -1002.0]]), np.array([0, 2])),
+        ),
         Case("6 examples, 10 classes", (3 * rng.normal(size=(6, 10)), rng.integers(0, 10, size=6))),
         Case("7 examples, 2 classes", (rng.normal(size=(7, 2)), rng.integers(0, 2, size=7))),
     ]
 
 
-def _softmax_ce_with(
-    logits: np.ndarray, y: np.ndarray, *, naive: bool = False, per_n: bool = True, sign: int = 1
-) -> tuple[float, np.ndarray]:
+_CE_MISTAKES = (
+    "gradient-not-divided-by-N",
+    "sum-not-mean",
+    "gradient-sign",
+    "labels-as-columns",
+    "softmax-overflow",
+    "log-of-softmax",
+    "global-max",
+)
+
+
+def _softmax_ce_with(logits: Any, y: Any, mistake: str) -> tuple[float, np.ndarray]:
+    """Softmax cross-entropy with one known mistake; the log-probabilities come from torch
+    unless the mistake is in them."""
+    if mistake not in _CE_MISTAKES:
+        raise ValueError(f"not a known mistake: {mistake!r}")
     logits, y = np.asarray(logits, float), np.asarray(y)
     n = len(y)
-    if naive:
-        e = np.exp(logits)
-        probs = e / e.sum(axis=1, keepdims=True)
-        loss = float(-np.mean(np.log(probs[np.arange(n), y])))
-    else:
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if mistake == "softmax-overflow":
+            e = np.exp(logits)
+            log_probs = np.log(e / e.sum(axis=1, keepdims=True))
+        elif mistake == "log-of-softmax":
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            log_probs = np.log(e / e.sum(axis=1, keepdims=True))
+        elif mistake == "global-max":
+            shifted = logits - logits.max()
+            log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        else:
+            log_probs = _torch().log_softmax(_t(logits), dim=1).numpy()
         probs = np.exp(log_probs)
-        loss = float(-np.mean(log_probs[np.arange(n), y]))
+    per_example = -log_probs[np.arange(n), y]
+    loss = float(per_example.sum() if mistake == "sum-not-mean" else per_example.mean())
     grad = probs.copy()
-    grad[np.arange(n), y] -= 1.0
-    return loss, sign * grad / (n if per_n else 1)
+    if mistake == "labels-as-columns":
+        grad[:, y] -= 1.0
+    else:
+        grad[np.arange(n), y] -= 1.0
+    if mistake == "gradient-sign":
+        grad = -grad
+    per_n = mistake not in ("gradient-not-divided-by-N", "sum-not-mean")
+    return loss, grad / n if per_n else grad
 
 
 def _ce_close(got: Any, expected: Any) -> Mismatch | None:
     return compare(got, expected, rtol=1e-6, atol=1e-8)
+
+
+def _ce_mistake(name: str, hint: str) -> Misconception:
+    return Misconception(name, hint, lambda lg, y: _softmax_ce_with(lg, y, name))
 
 
 SOFTMAX_CROSS_ENTROPY = Checker(
@@ -335,31 +461,57 @@ SOFTMAX_CROSS_ENTROPY = Checker(
     cases=_softmax_ce_cases,
     comparator=_ce_close,
     misconceptions=[
-        Misconception(
+        _ce_mistake(
             "gradient-not-divided-by-N",
             "The loss is the *mean* over the N examples, so its gradient is (p − y) / N: you "
             "forgot to divide by N.",
-            lambda lg, y: _softmax_ce_with(lg, y, per_n=False),
         ),
-        Misconception(
+        _ce_mistake(
+            "sum-not-mean",
+            "Your loss and gradient are those of the *sum* over the batch (torch's "
+            "reduction='sum'); F.cross_entropy's default, and this exercise, is the mean: "
+            "divide the loss and the gradient by N.",
+        ),
+        _ce_mistake(
             "gradient-sign",
             "The gradient of the loss with respect to the logits is (p − y) / N, probabilities "
             "minus one-hot targets; yours has the opposite sign.",
-            lambda lg, y: _softmax_ce_with(lg, y, sign=-1),
         ),
-        Misconception(
+        _ce_mistake(
+            "labels-as-columns",
+            "grad[:, y] -= 1 subtracts 1 in the columns y of *every* row. The one-hot target of "
+            "example n is at (n, y[n]): grad[np.arange(N), y] -= 1.",
+        ),
+        _ce_mistake(
             "softmax-overflow",
             "exp overflows for large logits (inf / inf = nan, log 0 = −inf). Subtract each "
             "row's maximum first and compute log-probabilities with log-sum-exp.",
-            lambda lg, y: _softmax_ce_with(lg, y, naive=True),
+        ),
+        _ce_mistake(
+            "log-of-softmax",
+            "Your loss is inf where the label's probability underflows to 0 (exp(−2000) is 0 "
+            "in float64), because you take log(softmax(z)). Compute the log-probabilities "
+            "directly: log p = (z − max) − log Σ exp(z − max).",
+        ),
+        _ce_mistake(
+            "global-max",
+            "You subtracted the largest logit of the whole batch; a row far below it then has "
+            "exp(...) = 0 everywhere and log 0 = −inf. Subtract each *row's* maximum: "
+            "logits.max(axis=1, keepdims=True).",
         ),
     ],
 )
 
 
 # -- 5. an MLP: loss and gradients of every parameter ----------------------------------------------
-def _torch_mlp_loss(params: Mapping[str, Any], X: Any, y: Any) -> Any:
-    """Mean cross-entropy of a ReLU MLP whose parameters are torch tensors."""
+def _torch_mlp_loss(
+    params: Mapping[str, Any], X: Any, y: Any, *, relu_backward: bool = True
+) -> Any:
+    """Mean cross-entropy of a ReLU MLP whose parameters are torch tensors.
+
+    ``relu_backward=False`` keeps the ReLU's forward pass but passes gradients through it
+    unchanged (the known mistake of forgetting the ReLU derivative in backpropagation).
+    """
     torch = _torch()
     F = torch.nn.functional
     a = X
@@ -367,7 +519,7 @@ def _torch_mlp_loss(params: Mapping[str, Any], X: Any, y: Any) -> Any:
     for layer in range(1, n_layers + 1):
         a = F.linear(a, params[f"W{layer}"], params[f"b{layer}"])
         if layer < n_layers:
-            a = torch.relu(a)
+            a = torch.relu(a) if relu_backward else a + (torch.relu(a) - a).detach()
     return F.cross_entropy(a, y)
 
 
@@ -409,28 +561,44 @@ def _mlp_cases() -> list[Case]:
     ]
 
 
+_MLP_MISTAKES = (
+    "relu-mask-forgotten",
+    "relu-on-logits",
+    "not-averaged",
+    "dW-transposed",
+    "db-not-summed",
+)
+
+
 def _mlp_with(
-    params: Params, X: np.ndarray, y: np.ndarray, mistake: str = ""
-) -> tuple[float, Params]:
+    params: Mapping[str, Any], X: Any, y: Any, mistake: str
+) -> tuple[float, dict[str, Any]]:
+    """The MLP's loss and gradients with one known mistake."""
     X = np.asarray(X, float)
     n_layers = _n_layers(params)
     inputs, pre = [], []
     a = X
     for layer in range(1, n_layers + 1):
         inputs.append(a)
-        z = a @ params[f"W{layer}"].T + params[f"b{layer}"]
+        z = a @ np.asarray(params[f"W{layer}"], float).T + np.asarray(params[f"b{layer}"], float)
         pre.append(z)
-        a = np.maximum(z, 0.0) if layer < n_layers else z
-    loss, d = _softmax_ce_with(a, y, per_n=mistake != "not-averaged")
-    grads: Params = {}
+        a = np.maximum(z, 0.0) if layer < n_layers or mistake == "relu-on-logits" else z
+    if mistake not in _MLP_MISTAKES:
+        raise ValueError(f"not a known mistake: {mistake!r}")
+    if mistake == "not-averaged":
+        loss, d = _softmax_ce_with(a, y, "gradient-not-divided-by-N")
+    else:
+        loss, d = _softmax_ce_reference(a, y)
+    grads: dict[str, Any] = {}
     for layer in range(n_layers, 0, -1):
-        if layer < n_layers and mistake != "relu-mask-forgotten":
+        masked = layer < n_layers or mistake == "relu-on-logits"
+        if masked and mistake != "relu-mask-forgotten":
             d = d * (pre[layer - 1] > 0)
-        a_prev, W = inputs[layer - 1], params[f"W{layer}"]
+        a_prev, W = inputs[layer - 1], np.asarray(params[f"W{layer}"], float)
         grads[f"W{layer}"] = a_prev.T @ d if mistake == "dW-transposed" else d.T @ a_prev
-        grads[f"b{layer}"] = d.sum(axis=0)
+        grads[f"b{layer}"] = d if mistake == "db-not-summed" else d.sum(axis=0)
         d = d @ W
-    return loss, grads
+    return loss, {k: grads[k] for k in params}
 
 
 def _mlp_mistake(name: str, hint: str) -> Misconception:
@@ -450,6 +618,12 @@ MLP_LOSS_AND_GRADS = Checker(
             "layer's pre-activation: you passed the gradient through the ReLU unchanged.",
         ),
         _mlp_mistake(
+            "relu-on-logits",
+            "The last layer has no ReLU: its Z_L are the logits, passed to softmax "
+            "cross-entropy as they are. You applied a ReLU (and its derivative) to the output "
+            "layer too.",
+        ),
+        _mlp_mistake(
             "not-averaged",
             "Your gradients are N times too large: the loss is the mean over the batch, so "
             "dlogits = (p − y) / N.",
@@ -457,6 +631,11 @@ MLP_LOSS_AND_GRADS = Checker(
         _mlp_mistake(
             "dW-transposed",
             "Each grads['Wl'] must have the shape of params['Wl'], (d_out, d_in): dW = dZᵀ A_prev.",
+        ),
+        _mlp_mistake(
+            "db-not-summed",
+            "Each grads['bl'] has the shape of params['bl'], (d_l,): the bias is shared by the "
+            "whole batch, so its gradient is dZ summed over the examples, dZ.sum(axis=0).",
         ),
     ],
 )
@@ -481,7 +660,9 @@ class SmoothMLPLoss:
             a = a @ np.asarray(params[f"W{layer}"]).T + params[f"b{layer}"]
             if layer < n_layers:
                 a = np.tanh(a)
-        return _softmax_ce_with(a, self.y)[0]
+        shifted = a - a.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return float(-np.mean(log_probs[np.arange(len(self.y)), self.y]))
 
     def exact_grads(self, params: Mapping[str, np.ndarray]) -> Params:
         torch = _torch()
@@ -501,19 +682,48 @@ class SmoothMLPLoss:
         return f"loss_fn (a tanh MLP on {len(self.y)} examples)"
 
 
-def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    denominator = float(np.linalg.norm(a) + np.linalg.norm(b))
-    return 0.0 if denominator == 0.0 else float(np.linalg.norm(a - b)) / denominator
+def _relative_error(a: Any, b: Any, tiny: float = 1e-12) -> float:
+    """The course's one relative error (assignment 03's): max |a − b| / max(|a|, |b|, tiny)."""
+    torch = _torch()
+    at, bt = _t(a), _t(b)
+    scale = torch.clamp(torch.maximum(at.abs(), bt.abs()), min=tiny)
+    return float(torch.max((at - bt).abs() / scale))
+
+
+def _accurate_gradients(loss_fn: Any, params: Mapping[str, Any]) -> Params:
+    """The exact gradients of ``loss_fn`` at ``params``, from torch autograd: through its
+    ``exact_grads`` (the visible cases' losses), or by calling a loss written
+    ``loss_fn(params, xp=np)`` with ``xp=torch`` (what a test cell's hidden cases pass, since
+    they cannot import this module)."""
+    exact = getattr(loss_fn, "exact_grads", None)
+    if callable(exact):
+        return {k: np.asarray(v, dtype=float) for k, v in exact(params).items()}
+    try:
+        takes_xp = "xp" in inspect.signature(loss_fn).parameters
+    except (TypeError, ValueError):
+        takes_xp = False
+    if not takes_xp:
+        raise TypeError(
+            "a case of gradient_check needs loss_fn written as loss_fn(params, xp=np), with "
+            "xp.<function> for every NumPy function, so that the checker can differentiate it"
+        )
+    torch = _torch()
+    tp = _torch_params(params)
+    grads = torch.autograd.grad(loss_fn(tp, xp=torch), list(tp.values()))
+    return {k: g.numpy() for k, g in zip(tp, grads, strict=True)}
 
 
 def _grad_check_reference(
-    loss_fn: SmoothMLPLoss, params: Params, grads: Params, eps: float = 1e-5
+    loss_fn: Any, params: Params, grads: Params, eps: float = 1e-5
 ) -> dict[str, float]:
-    exact = loss_fn.exact_grads(params)
-    return {k: _relative_error(np.asarray(grads[k], float), exact[k]) for k in params}
+    exact = _accurate_gradients(loss_fn, params)
+    return {k: _relative_error(grads[k], exact[k]) for k in params}
 
 
-_SMALL_ERROR = 1e-7  # a correct gradient: central differences agree to about 1e-9 here
+# A correct gradient: central differences with eps = 1e-5 agree with it to about 1e-10 per
+# entry, so the entrywise relative error is about 1e-10 / |entry|: below 1e-7 for entries of
+# 1e-3 or more, larger for tinier ones. The cases keep every entry of a gradient above 1e-5.
+_SMALL_ERROR = 1e-5
 
 
 def _grad_check_compare(got: Any, expected: Any) -> Mismatch | None:
@@ -540,7 +750,8 @@ def _grad_check_compare(got: Any, expected: Any) -> Mismatch | None:
                 return Mismatch(
                     "value",
                     f"[{name!r}]: this gradient is correct (relative error {want:.1e} against "
-                    f"autograd), but yours reports {float(mine):.3g}, above {_SMALL_ERROR:g}",
+                    f"the exact gradient), but yours reports {float(mine):.3g}, not below "
+                    f"{_SMALL_ERROR:g}",
                     repr(float(mine)),
                     repr(want),
                 )
@@ -574,9 +785,22 @@ def _grad_check_cases() -> list[Case]:
     ]
 
 
+_GRAD_CHECK_MISTAKES = (
+    "eps-not-2eps",
+    "one-sided",
+    "not-restored",
+    "norm-relative-error",
+    "sum-denominator",
+    "mean-not-max",
+    "absolute-error",
+)
+
+
 def _grad_check_with(
-    loss_fn: Any, params: Params, grads: Params, eps: float = 1e-5, mistake: str = ""
+    loss_fn: Any, params: Params, grads: Params, eps: float, mistake: str
 ) -> dict[str, float]:
+    if mistake not in _GRAD_CHECK_MISTAKES:
+        raise ValueError(f"not a known mistake: {mistake!r}")
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
     errors = {}
     for name, p in params.items():
@@ -594,7 +818,20 @@ def _grad_check_with(
             if mistake != "not-restored":
                 p[index] = old
             numerical[index] = (plus - minus) / (eps if mistake == "eps-not-2eps" else 2 * eps)
-        errors[name] = _relative_error(np.asarray(grads[name], float), numerical)
+        g = np.asarray(grads[name], float)
+        diff = np.abs(g - numerical)
+        if mistake == "norm-relative-error":
+            total = float(np.linalg.norm(g) + np.linalg.norm(numerical))
+            errors[name] = 0.0 if total == 0 else float(np.linalg.norm(g - numerical)) / total
+        elif mistake == "sum-denominator":
+            errors[name] = float(np.max(diff / np.maximum(np.abs(g) + np.abs(numerical), 1e-8)))
+        elif mistake == "mean-not-max":
+            scale = np.maximum(np.maximum(np.abs(g), np.abs(numerical)), 1e-12)
+            errors[name] = float(np.mean(diff / scale))
+        elif mistake == "absolute-error":
+            errors[name] = float(np.max(diff))
+        else:
+            errors[name] = _relative_error(g, numerical)
     return errors
 
 
@@ -618,13 +855,37 @@ GRADIENT_CHECK = Checker(
         ),
         _grad_check_mistake(
             "one-sided",
-            "The one-sided difference (f(θ + eps) − f(θ)) / eps has an error of order eps, "
-            "about 1e-5 here: use the central difference, whose error is of order eps².",
+            "The one-sided (forward) difference (f(θ + eps) − f(θ)) / eps has an error of "
+            "order eps, about 1e-5 here: use the central difference, whose error is of order "
+            "eps².",
         ),
         _grad_check_mistake(
             "not-restored",
             "Put each entry back to its original value after evaluating f(θ ± eps): otherwise "
             "every later derivative is taken at a shifted point.",
+        ),
+        _grad_check_mistake(
+            "norm-relative-error",
+            "‖g − n‖ / (‖g‖ + ‖n‖) with whole-array norms is another common gradient-check "
+            "measure; the course's relative error (assignment 03) is entrywise: "
+            "max |g − n| / max(|g|, |n|, 1e-12), so one wrong entry cannot hide among many "
+            "right ones.",
+        ),
+        _grad_check_mistake(
+            "sum-denominator",
+            "|g − n| / (|g| + |n|) (CS231n's rel_error) is another convention; the course's "
+            "relative error (assignment 03) divides by max(|g|, |n|, 1e-12): "
+            "max |g − n| / max(|g|, |n|, 1e-12).",
+        ),
+        _grad_check_mistake(
+            "mean-not-max",
+            "You averaged the entrywise errors; a gradient check reports the *worst* entry "
+            "(np.max), since one wrong entry is enough to make the gradient wrong.",
+        ),
+        _grad_check_mistake(
+            "absolute-error",
+            "This is the absolute error max |g − n|, which depends on the scale of the "
+            "gradients. Divide each |g − n| by max(|g|, |n|, 1e-12).",
         ),
     ],
 )
@@ -640,13 +901,13 @@ def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
 def _init_scale_reference(kind: str, shape: tuple[int, ...]) -> float:
     """The bound of torch's xavier_uniform_ or the std of its kaiming_normal_ (relu, fan_in)."""
     torch = _torch()
+    if kind not in ("xavier_uniform", "he_normal"):
+        raise ValueError(f"unknown initialisation {kind!r}")
     fan_in, fan_out = _fans(shape)
     if kind == "xavier_uniform":
         std = torch.nn.init.calculate_gain("linear") * np.sqrt(2.0 / (fan_in + fan_out))
         return float(np.sqrt(3.0) * std)
-    if kind == "he_normal":
-        return float(torch.nn.init.calculate_gain("relu") / np.sqrt(fan_in))
-    raise ValueError(f"unknown initialisation {kind!r}")
+    return float(torch.nn.init.calculate_gain("relu") / np.sqrt(fan_in))
 
 
 def _init_scale_cases() -> list[Case]:
@@ -660,16 +921,27 @@ def _init_scale_cases() -> list[Case]:
     ]
 
 
-def _init_scale_with(kind: str, shape: tuple[int, ...], mistake: str = "") -> float:
-    receptive = int(np.prod(shape[2:])) if mistake != "no-receptive-field" else 1
-    fan_in, fan_out = shape[1] * receptive, shape[0] * receptive
-    if kind == "xavier_uniform":
-        return float(np.sqrt((2.0 if mistake == "xavier-std" else 6.0) / (fan_in + fan_out)))
-    if kind == "he_normal":
-        if mistake == "he-variance":
-            return 2.0 / fan_in
-        return float(np.sqrt(2.0 / (fan_out if mistake == "he-fan-out" else fan_in)))
-    raise ValueError(f"unknown initialisation {kind!r}")
+# which kind each mistake changes, and the wrong scale it gives from (fan_in, fan_out)
+_WRONG_SCALES: dict[str, tuple[str, Any]] = {
+    "xavier-std": ("xavier_uniform", lambda fi, fo: np.sqrt(2.0 / (fi + fo))),
+    "xavier-fan-in-only": ("xavier_uniform", lambda fi, fo: np.sqrt(3.0 / fi)),
+    "he-fan-out": ("he_normal", lambda fi, fo: np.sqrt(2.0 / fo)),
+    "he-variance": ("he_normal", lambda fi, fo: 2.0 / fi),
+    "he-uniform-bound": ("he_normal", lambda fi, fo: np.sqrt(6.0 / fi)),
+    "he-no-gain": ("he_normal", lambda fi, fo: np.sqrt(1.0 / fi)),
+}
+
+
+def _init_scale_with(kind: str, shape: tuple[int, ...], mistake: str) -> float:
+    """The scale with one known mistake (the right one, from torch, where it does not apply)."""
+    right = _init_scale_reference(kind, shape)  # raises for an unknown kind
+    if mistake == "no-receptive-field":
+        fan_in, fan_out = shape[1], shape[0]
+        if kind == "xavier_uniform":
+            return float(np.sqrt(6.0 / (fan_in + fan_out)))
+        return float(np.sqrt(2.0 / fan_in))
+    changes, wrong = _WRONG_SCALES[mistake]
+    return float(wrong(*_fans(shape))) if kind == changes else right
 
 
 def _init_scale_mistake(name: str, hint: str) -> Misconception:
@@ -690,16 +962,33 @@ INIT_SCALE = Checker(
         _init_scale_mistake(
             "xavier-std",
             "√(2 / (fan_in + fan_out)) is the *standard deviation* Glorot asks for; a uniform "
-            "U(−a, a) has std a/√3, so the bound is a = √(6 / (fan_in + fan_out)).",
+            "U(−a, a) has std a/√3, so the bound is a = √3 · std = √(6 / (fan_in + fan_out)).",
+        ),
+        _init_scale_mistake(
+            "xavier-fan-in-only",
+            '√(3 / fan_in) is Caffe\'s "xavier" filler, which averages nothing and uses fan_in '
+            "alone; Glorot's and torch's xavier_uniform_ use both fans: "
+            "a = √(6 / (fan_in + fan_out)).",
         ),
         _init_scale_mistake(
             "he-fan-out",
             "He (Kaiming) initialisation, torch's default mode, divides by fan_in, the number "
-            "of inputs of each unit: shape[1] (times the kernel size), not shape[0].",
+            "of inputs of each unit: shape[1] (times the kernel size). shape[0] is fan_in only "
+            "for weights stored (d_in, d_out), as in Keras; here they are (d_out, d_in).",
         ),
         _init_scale_mistake(
             "he-variance",
             "2 / fan_in is the *variance*; the standard deviation is its square root, √(2 / fan_in).",
+        ),
+        _init_scale_mistake(
+            "he-uniform-bound",
+            "√(6 / fan_in) is the bound of He's *uniform* variant (kaiming_uniform_); "
+            "he_normal asks for the standard deviation √(2 / fan_in) of a normal distribution.",
+        ),
+        _init_scale_mistake(
+            "he-no-gain",
+            "√(1 / fan_in) is LeCun's scale; He initialisation doubles the variance to make up "
+            "for the ReLU zeroing half of its inputs: std = √(2 / fan_in) (the ReLU gain √2).",
         ),
         _init_scale_mistake(
             "no-receptive-field",
@@ -714,23 +1003,29 @@ INIT_SCALE = Checker(
 def _init_weights_reference(
     kind: str, shape: tuple[int, ...], rng: np.random.Generator
 ) -> dict[str, Any]:
-    """The distribution torch.nn.init samples from, and one torch sample of it."""
+    """The distribution torch.nn.init samples from, one torch sample of it, and the draw that
+    the exercise specifies from the generator ``rng`` (``rng.uniform(-a, a, size=shape)`` or
+    ``rng.normal(0, std, size=shape)``): the same generator state must give the same weights."""
     torch = _torch()
     scale = _init_scale_reference(kind, shape)
+    specified = copy.deepcopy(rng)
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
     sample = torch.empty(shape, dtype=torch.float64)
     if kind == "xavier_uniform":
         torch.nn.init.xavier_uniform_(sample, generator=generator)
         std = scale / np.sqrt(3.0)
+        draw = specified.uniform(-scale, scale, size=shape)
     else:
         torch.nn.init.kaiming_normal_(sample, nonlinearity="relu", generator=generator)
         std = scale
+        draw = specified.normal(0.0, scale, size=shape)
     return {
         "kind": kind,
         "shape": tuple(shape),
         "scale": scale,
         "std": std,
         "torch": sample.numpy(),
+        "draw": draw,
     }
 
 
@@ -740,6 +1035,8 @@ def _init_weights_compare(got: Any, expected: dict[str, Any]) -> Mismatch | None
     if found:
         return found
     w = np.asarray(got, dtype=float)
+    if compare(w, expected["draw"]) is None:
+        return None
     n = w.size
     mean_band, std_band = 5.0 * std / np.sqrt(n), 5.0 / np.sqrt(n)
     torch_std = float(np.std(expected["torch"]))
@@ -775,27 +1072,98 @@ def _init_weights_compare(got: Any, expected: dict[str, Any]) -> Mismatch | None
             f"only {np.mean(np.abs(w) > 2 * std):.1%} of your weights lie beyond 2 std; a normal "
             "distribution puts 4.6% there (did you sample from a uniform distribution?)",
         )
-    return None
+    call = (
+        "rng.uniform(-a, a, size=shape)"
+        if expected["kind"] == "xavier_uniform"
+        else "rng.normal(0, std, size=shape)"
+    )
+    return Mismatch(
+        "value",
+        f"your weights have the right distribution, but they are not the ones {call} gives "
+        "with the generator rng passed in: draw them from rng, in one call of the shape asked "
+        "for (the same generator state must give the same weights)",
+        summarize(w),
+        summarize(expected["draw"]),
+    )
 
 
 def _init_weights_cases() -> list[Case]:
     return [
-        Case("xavier_uniform, shape (256, 128)", ("xavier_uniform", (256, 128), _rng(791))),
-        Case("he_normal, shape (64, 300)", ("he_normal", (64, 300), _rng(792))),
-        Case("he_normal, conv kernel (32, 16, 3, 3)", ("he_normal", (32, 16, 3, 3), _rng(793))),
-        Case("xavier_uniform, shape (100, 400)", ("xavier_uniform", (100, 400), _rng(794))),
+        Case(
+            "xavier_uniform, shape (256, 128), seed 791", ("xavier_uniform", (256, 128), _rng(791))
+        ),
+        Case("he_normal, shape (64, 300), seed 792", ("he_normal", (64, 300), _rng(792))),
+        Case(
+            "he_normal, conv kernel (32, 16, 3, 3), seed 793",
+            ("he_normal", (32, 16, 3, 3), _rng(793)),
+        ),
+        Case(
+            "xavier_uniform, shape (100, 400), seed 794", ("xavier_uniform", (100, 400), _rng(794))
+        ),
+        Case(
+            "he_normal, shape (64, 300), seed 792 again: the same generator state, the same weights",
+            ("he_normal", (64, 300), _rng(792)),
+        ),
     ]
+
+
+_INIT_WEIGHTS_MISTAKES = (
+    "uniform-from-zero",
+    "normal-for-uniform",
+    "uniform-for-normal",
+    "xavier-bound-from-std",
+    "variance-as-scale",
+    "scale-forgotten",
+)
 
 
 def _init_weights_with(
     kind: str, shape: tuple[int, ...], rng: np.random.Generator, mistake: str
 ) -> np.ndarray:
-    scale = _init_scale_with(kind, shape)
+    """The draw with one known mistake; the right scale comes from the reference."""
+    if mistake not in _INIT_WEIGHTS_MISTAKES:
+        raise ValueError(f"not a known mistake: {mistake!r}")
+    scale = _init_scale_reference(kind, shape)
     if kind == "xavier_uniform":
         if mistake == "normal-for-uniform":
             return rng.normal(0.0, scale, size=shape)
+        if mistake == "xavier-bound-from-std":
+            scale = scale / np.sqrt(3.0)
+        if mistake == "scale-forgotten":
+            scale = 1.0
         return rng.uniform(0.0 if mistake == "uniform-from-zero" else -scale, scale, size=shape)
+    if mistake == "uniform-for-normal":
+        return rng.uniform(-scale, scale, size=shape)
+    if mistake == "variance-as-scale":
+        scale = scale**2
+    if mistake == "scale-forgotten":
+        scale = 1.0
     return rng.normal(0.0, scale, size=shape)
+
+
+def _init_weights_mistake(name: str, hint: str) -> Misconception:
+    return Misconception(
+        name, hint, lambda kind, shape, rng: _init_weights_with(kind, shape, rng, name)
+    )
+
+
+GLOBAL_RANDOM = Forbidden(
+    "the global np.random generator",
+    objects=(
+        "numpy.random.rand",
+        "numpy.random.randn",
+        "numpy.random.random",
+        "numpy.random.random_sample",
+        "numpy.random.uniform",
+        "numpy.random.normal",
+        "numpy.random.standard_normal",
+        "numpy.random.seed",
+        "numpy.random.default_rng",
+        "numpy.random.RandomState",
+    ),
+    why="Draw the weights from the generator rng that the function receives: the same "
+    "generator state must give the same weights.",
+)
 
 
 INIT_WEIGHTS = Checker(
@@ -804,16 +1172,37 @@ INIT_WEIGHTS = Checker(
     reference=_init_weights_reference,
     cases=_init_weights_cases,
     comparator=_init_weights_compare,
+    forbidden=[GLOBAL_RANDOM],
+    student_shaped_reference=False,
     misconceptions=[
-        Misconception(
+        _init_weights_mistake(
             "uniform-from-zero",
             "Xavier-uniform weights are centred: sample U(−a, a), not U(0, a).",
-            lambda kind, shape, rng: _init_weights_with(kind, shape, rng, "uniform-from-zero"),
         ),
-        Misconception(
+        _init_weights_mistake(
             "normal-for-uniform",
             "xavier_uniform samples a *uniform* U(−a, a); you sampled a normal with std a.",
-            lambda kind, shape, rng: _init_weights_with(kind, shape, rng, "normal-for-uniform"),
+        ),
+        _init_weights_mistake(
+            "uniform-for-normal",
+            "he_normal samples a *normal* N(0, std²): rng.normal(0, std, size=shape); you "
+            "sampled a uniform U(−std, std).",
+        ),
+        _init_weights_mistake(
+            "xavier-bound-from-std",
+            "Your Xavier weights lie in ±√(2 / (fan_in + fan_out)), the *standard deviation* "
+            "of Glorot's rule; the bound of U(−a, a) is a = √3 · std = √(6 / (fan_in + fan_out)) "
+            "(check init_scale).",
+        ),
+        _init_weights_mistake(
+            "variance-as-scale",
+            "Your He weights have standard deviation 2 / fan_in, the *variance*: rng.normal's "
+            "scale is the standard deviation, √(2 / fan_in) (check init_scale too).",
+        ),
+        _init_weights_mistake(
+            "scale-forgotten",
+            "Your weights have the spread of U(−1, 1) or N(0, 1): multiply by the scale of "
+            "init_scale (the bound a, or the std).",
         ),
     ],
 )
@@ -844,21 +1233,36 @@ class Trained:
 
 
 def _train_torch(
-    params: Params, X: np.ndarray, y: np.ndarray, lr: float, steps: int, threshold: float | None
+    params: Params,
+    X: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    steps: int,
+    threshold: float | None,
+    mistake: str = "",
 ) -> tuple[Params, np.ndarray, bool]:
-    """Full-batch gradient descent with autograd; with a threshold, stop when the loss is below it."""
+    """Full-batch gradient descent with autograd; with a threshold, stop when the loss is below
+    it. ``mistake`` names a known mistake of the training loop (for the checker's hints)."""
     with _one_thread():
-        return _descend(_torch_params(params), _t(X), _torch_labels(y), lr, steps, threshold)
+        tp = _torch_params(params)
+        return _descend(tp, _t(X), _torch_labels(y), lr, steps, threshold, mistake)
 
 
 def _descend(
-    tp: dict[str, Any], Xt: Any, yt: Any, lr: float, steps: int, threshold: float | None
+    tp: dict[str, Any],
+    Xt: Any,
+    yt: Any,
+    lr: float,
+    steps: int,
+    threshold: float | None,
+    mistake: str,
 ) -> tuple[Params, np.ndarray, bool]:
     torch = _torch()
     losses: list[float] = []
     reached = False
+    direction = 1.0 if mistake == "ascent" else -1.0
     for step in range(steps + (threshold is not None)):
-        loss = _torch_mlp_loss(tp, Xt, yt)
+        loss = _torch_mlp_loss(tp, Xt, yt, relu_backward=mistake != "wrong-gradient")
         losses.append(loss.item())
         if threshold is not None and losses[-1] < threshold:
             reached = True
@@ -868,7 +1272,11 @@ def _descend(
         grads = torch.autograd.grad(loss, list(tp.values()))
         with torch.no_grad():
             for p, g in zip(tp.values(), grads, strict=True):
-                p -= lr * g
+                p += direction * lr * g
+    if mistake in ("loss-after-update", "final-loss-appended"):
+        with torch.no_grad():
+            final = _torch_mlp_loss(tp, Xt, yt).item()
+        losses = [*losses[1:], final] if mistake == "loss-after-update" else [*losses, final]
     return {k: v.detach().numpy() for k, v in tp.items()}, np.array(losses), reached
 
 
@@ -887,7 +1295,11 @@ def _losses_array(losses: Any) -> np.ndarray | None:
     return arr if arr.ndim == 1 else None
 
 
-def _train_compare(got: Any, expected: Trained) -> Mismatch | None:
+def _train_compare(got: Any, expected: Any) -> Mismatch | None:
+    if not isinstance(expected, Trained):
+        # a known mistake's output (params, losses), when the checker looks for the mistake
+        # that explains a student's: the same run up to round-off
+        return compare(got, expected, rtol=1e-6, atol=1e-8)
     if not isinstance(got, tuple | list) or len(got) != 2 or not isinstance(got[0], Mapping):
         return Mismatch(
             "type",
@@ -958,20 +1370,11 @@ def _train_cases() -> list[Case]:
 
 
 def _train_with(
-    params: Params, X: np.ndarray, y: np.ndarray, lr: float, steps: int, mistake: str = ""
+    params: Params, X: np.ndarray, y: np.ndarray, lr: float, steps: int, mistake: str
 ) -> tuple[Params, list[float]]:
-    params = {k: np.array(v, dtype=float) for k, v in params.items()}
-    losses = []
-    for _ in range(steps):
-        loss, grads = _mlp_with(
-            params, X, y, "relu-mask-forgotten" if mistake == "wrong-gradient" else ""
-        )
-        losses.append(loss)
-        for k in params:
-            params[k] += (lr if mistake == "ascent" else -lr) * grads[k]
-    if mistake == "loss-after-update":
-        losses = [*losses[1:], _mlp_with(params, X, y)[0]]
-    return params, losses
+    """A training run with one known mistake."""
+    final, losses, _ = _train_torch(params, X, y, lr, steps, None, mistake)
+    return final, [float(v) for v in losses]
 
 
 def _train_mistake(name: str, hint: str) -> Misconception:
@@ -986,6 +1389,7 @@ TRAIN_XOR = Checker(
     reference=_train_reference,
     cases=_train_cases,
     comparator=_train_compare,
+    student_shaped_reference=False,
     misconceptions=[
         _train_mistake(
             "ascent",
@@ -1000,6 +1404,11 @@ TRAIN_XOR = Checker(
             "loss-after-update",
             "losses[t] is the loss *before* update t (so losses[0] is the loss of the initial "
             "parameters); yours are recorded after each update.",
+        ),
+        _train_mistake(
+            "final-loss-appended",
+            "losses holds one loss per update, each taken *before* its update: `steps` values. "
+            "You also appended the loss after the last update (steps + 1 values).",
         ),
     ],
 )
@@ -1051,6 +1460,11 @@ def _overfit_cases() -> list[Case]:
             (_init_mlp(23, [6, 8, 2]), X3, y3, 0.5, 0.1, 300),
         ),
         Case(
+            "the same 5 examples with max_steps = 36: the loss goes below 0.01 after exactly "
+            "36 updates",
+            (_init_mlp(21, [10, 16, 4]), X1, y1, 0.5, 0.01, 36),
+        ),
+        Case(
             "the same 5 examples with max_steps = 10: must raise RuntimeError",
             (_init_mlp(21, [10, 16, 4]), X1, y1, 0.5, 0.01, 10),
         ),
@@ -1066,20 +1480,29 @@ def _overfit_with(
     max_steps: int,
     mistake: str,
 ) -> list[float]:
-    params = {k: np.array(v, dtype=float) for k, v in params.items()}
-    losses = []
-    for step in range(max_steps + 1):
-        loss, grads = _mlp_with(params, X, y)
-        losses.append(loss)
-        if loss < threshold and mistake != "no-early-stop":
+    """Overfitting with one known mistake, from the losses after 0, 1, ..., max_steps updates
+    (the updates are the same whenever the loop stops)."""
+    _, seen, reached = _train_torch(params, X, y, lr, max_steps, threshold)
+    losses = [float(v) for v in seen]  # losses[t]: the loss after t updates
+    first = len(losses) - 1 if reached else None
+    if mistake == "no-early-stop" and reached:
+        _, seen, _ = _train_torch(params, X, y, lr, max_steps + 1, None)
+        return [float(v) for v in seen]
+    if mistake == "one-update-short" and first == max_steps:
+        first = None
+    if first is None:
+        if mistake == "no-raise":
             return losses
-        if step == max_steps:
-            break
-        for k in params:
-            params[k] -= lr * grads[k]
-    if mistake == "no-early-stop" and min(losses) < threshold:
-        return losses
-    raise RuntimeError(f"the loss did not go below {threshold} in {max_steps} steps")
+        raise RuntimeError(f"the loss did not go below {threshold} in {max_steps} steps")
+    if mistake == "last-loss-missing":
+        return losses[:first]
+    return losses[: first + 1]
+
+
+def _overfit_mistake(name: str, hint: str) -> Misconception:
+    return Misconception(
+        name, hint, lambda p, X, y, lr, th, ms: _overfit_with(p, X, y, lr, th, ms, name)
+    )
 
 
 OVERFIT_TINY_BATCH = Checker(
@@ -1089,11 +1512,27 @@ OVERFIT_TINY_BATCH = Checker(
     cases=_overfit_cases,
     comparator=_overfit_compare,
     misconceptions=[
-        Misconception(
+        _overfit_mistake(
             "no-early-stop",
             "Stop as soon as the loss is below the threshold: the last loss you return is the "
             "first one below it. You kept training until max_steps.",
-            lambda p, X, y, lr, th, ms: _overfit_with(p, X, y, lr, th, ms, "no-early-stop"),
+        ),
+        _overfit_mistake(
+            "last-loss-missing",
+            "Append the loss *before* testing it: the list you return ends with the first loss "
+            "below the threshold. Yours stops one loss short.",
+        ),
+        _overfit_mistake(
+            "one-update-short",
+            "After max_steps updates the loss must be computed once more (steps t = 0, 1, ..., "
+            "max_steps: max_steps + 1 losses at most). You stop after max_steps losses, so a "
+            "loss that goes below the threshold after exactly max_steps updates is never seen.",
+        ),
+        _overfit_mistake(
+            "no-raise",
+            "When the loss is still at or above the threshold after max_steps updates, raise "
+            "RuntimeError: a network that cannot overfit a tiny batch has a bug, and returning "
+            "the losses hides it.",
         ),
     ],
 )

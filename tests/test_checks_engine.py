@@ -254,3 +254,20 @@ def test_more_cases_must_be_cases_or_argument_tuples(bad: Any) -> None:
 
     with pytest.raises(TypeError, match=r"cases\[0\]"):
         as_cases([bad])
+
+
+def test_a_dict_of_arrays_changed_in_place_is_told_to_copy_the_arrays() -> None:
+    checker = Checker(
+        "x-test/step",
+        title="t",
+        reference=lambda params: {k: v * 2.0 for k, v in params.items()},
+        cases=[Case("two", ({"W": np.ones(2), "b": np.zeros(1)},))],
+    )
+
+    def step(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        params["W"] *= 2.0
+        return {"W": params["W"], "b": params["b"] * 2.0}
+
+    text = checker.run(step).to_text()
+    assert "changed its input `params` in place" in text
+    assert "{k: np.array(v) for k, v in params.items()}" in text

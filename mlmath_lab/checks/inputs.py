@@ -34,10 +34,16 @@ def changed_inputs(
     if not changed:
         return None
     listed = ", ".join(f"`{name}`" for name in changed)
-    return (
-        f"your function changed its input {listed} in place; work on a copy "
-        f"(for example `{changed[0]} = {changed[0]}.copy()`, or `x = x - m` instead of `x -= m`)"
-    )
+    first = changed[0]
+    index = names.index(first) if first in names else None
+    value = before[0][index] if index is not None else before[1].get(first)
+    if isinstance(value, Mapping):  # a shallow .copy() would still share the arrays
+        fix = f"`{first} = {{k: np.array(v) for k, v in {first}.items()}}`"
+    elif isinstance(value, list | tuple):
+        fix = f"`{first} = [np.array(v) for v in {first}]`"
+    else:
+        fix = f"`{first} = {first}.copy()`, or `x = x - m` instead of `x -= m`"
+    return f"your function changed its input {listed} in place; work on a copy (for example {fix})"
 
 
 def _parameter_names(fn: Any, count: int) -> list[str]:

@@ -18,3 +18,18 @@ def torch() -> Any:
     import torch
 
     return torch
+
+
+def float64_tensor(x: Any) -> Any:
+    """A float64 torch tensor holding a copy of ``x`` (an array, a number, a nested list)."""
+    torch_ = torch()
+    return torch_.tensor(np.asarray(x, dtype=np.float64), dtype=torch_.float64)
+
+
+def relative_error(a: Any, b: Any, tiny: float = 1e-12) -> float:
+    """The course's one relative error (assignment 03 teaches it, 07 uses it):
+    max over entries of |a − b| / max(|a|, |b|, tiny); 0 for two zero arrays; symmetric."""
+    torch_ = torch()
+    at, bt = float64_tensor(a), float64_tensor(b)
+    scale = torch_.clamp(torch_.maximum(at.abs(), bt.abs()), min=tiny)
+    return float(torch_.max((at - bt).abs() / scale))

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare, summarize
+from ..references import relative_error
 from ..references import rng as _rng
 from ..references import torch as _torch
 from ..rules import Forbidden
@@ -336,13 +337,6 @@ NUMERICAL_GRADIENT = Checker(
 # The course's one definition (assignment 07 uses the same):
 #     rel(a, b) = max over entries of |a − b| / max(|a|, |b|, tiny),  tiny = 1e-12,
 # the elementwise larger magnitude, floored at tiny: 0 for two zero arrays, symmetric in a, b.
-def _relative_error_reference(a: Any, b: Any, tiny: float = 1e-12) -> float:
-    torch = _torch()
-    at, bt = _t(a), _t(b)
-    scale = torch.clamp(torch.maximum(at.abs(), bt.abs()), min=tiny)
-    return float(torch.max((at - bt).abs() / scale))
-
-
 def _relative_error_cases() -> list[Case]:
     rng = _rng(32)
     a = rng.normal(size=(3, 4))
@@ -435,7 +429,7 @@ def _rel_norms(a: Any, b: Any, tiny: float = 1e-12) -> float:
 RELATIVE_ERROR = Checker(
     f"{A}/relative_error",
     title="Relative error for a gradient check",
-    reference=_relative_error_reference,
+    reference=relative_error,
     cases=_relative_error_cases,
     comparator=_relative_error_close,
     forbidden=NUMPY_ONLY,

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare, summarize
+from ..references import relative_error
 from ..references import rng as _rng
 from ..references import torch as _torch
 from ..rules import Forbidden
@@ -682,14 +683,6 @@ class SmoothMLPLoss:
         return f"loss_fn (a tanh MLP on {len(self.y)} examples)"
 
 
-def _relative_error(a: Any, b: Any, tiny: float = 1e-12) -> float:
-    """The course's one relative error (assignment 03's): max |a − b| / max(|a|, |b|, tiny)."""
-    torch = _torch()
-    at, bt = _t(a), _t(b)
-    scale = torch.clamp(torch.maximum(at.abs(), bt.abs()), min=tiny)
-    return float(torch.max((at - bt).abs() / scale))
-
-
 def _accurate_gradients(loss_fn: Any, params: Mapping[str, Any]) -> Params:
     """The exact gradients of ``loss_fn`` at ``params``, from torch autograd: through its
     ``exact_grads`` (the visible cases' losses), or by calling a loss written
@@ -717,7 +710,7 @@ def _grad_check_reference(
     loss_fn: Any, params: Params, grads: Params, eps: float = 1e-5
 ) -> dict[str, float]:
     exact = _accurate_gradients(loss_fn, params)
-    return {k: _relative_error(grads[k], exact[k]) for k in params}
+    return {k: relative_error(grads[k], exact[k]) for k in params}
 
 
 # A correct gradient: central differences with eps = 1e-5 agree with it to about 1e-10 per
@@ -831,7 +824,7 @@ def _grad_check_with(
         elif mistake == "absolute-error":
             errors[name] = float(np.max(diff))
         else:
-            errors[name] = _relative_error(g, numerical)
+            errors[name] = relative_error(g, numerical)
     return errors
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checker import Checker
+from .checker import Case, Checker
 from .result import CheckResult
 
 
@@ -93,6 +93,38 @@ def prove(checker: Checker, solution: Callable[..., Any] | None = None) -> Proof
         else:
             proof.recognised += 1
     return proof
+
+
+def prove_hidden_cases(
+    checker: Checker, cases: list[Case], solution: Callable[..., Any] | None = None
+) -> list[str]:
+    """What is wrong with a test cell's hidden cases, which grading adds to the visible ones:
+    the reference and the solution must pass them, and a known mistake may go unnamed there
+    (the visible cases name it) but never be named as another."""
+    problems = []
+    if checker.student_shaped_reference:
+        reference = checker.run(checker.reference, cases=cases, scan_source=False)
+        if not reference.passed:
+            problems.append(f"the reference fails the hidden cases: {_describe(reference)}")
+    if solution is not None:
+        result = checker.run(solution, cases=cases)
+        if not result.passed:
+            problems.append(f"the solution fails the hidden cases: {_describe(result)}")
+    trials = checker.mistake_trials(cases)
+    outputs = {name: [t.got for t in found] for name, found in trials.items()}
+    for mistake in checker.misconceptions:
+        own = trials[mistake.name]
+        if all(t.outcome.passed for t in own):
+            continue
+        named = next(
+            (o.name for o in checker.misconceptions if checker.explains(o, own, outputs[o.name])),
+            None,
+        )
+        if named is not None and named != mistake.name:
+            problems.append(
+                f"on the hidden cases, known mistake {mistake.name!r} gets the hint of {named!r}"
+            )
+    return problems
 
 
 def _first_line_of(text: str) -> str:

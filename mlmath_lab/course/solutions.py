@@ -18,8 +18,11 @@ from typing import Any
 import numpy as np
 from nbformat import NotebookNode
 
-from ..checks.proof import Proof, prove
+from .. import checks as checks_package
+from ..checks import Case, as_cases
+from ..checks.proof import Proof, prove, prove_hidden_cases
 from ..checks.registry import UnknownExercise, get_checker
+from .hidden import hidden_region
 from .notebooks import graded_tests, is_solution, nbgrader_meta
 
 CHECKED = re.compile(r"""\bcheck\(\s*["']([^"']+)["']\s*,\s*([A-Za-z_]\w*)""")
@@ -79,5 +82,39 @@ def prove_notebook(assignment: str, path: Path, nb: NotebookNode) -> list[Checke
         if solution is None:
             found.append(f"{where}: no solution cell defines {name!r}, which the test checks")
             continue
-        found.append(CheckerProof(exercise, where, prove(checker, solution)))
+        proof = prove(checker, solution)
+        try:
+            hidden = hidden_cases(test.source, namespace)
+        except SolutionError as error:
+            proof.problems.append(str(error))
+            hidden = []
+        for cases in hidden:
+            proof.problems += prove_hidden_cases(checker, cases, solution)
+        found.append(CheckerProof(exercise, where, proof))
     return found
+
+
+def hidden_cases(source: str, namespace: dict[str, Any]) -> list[list[Case]]:
+    """The cases each ``check(..., cases=[...])`` of a test cell's hidden region adds, found
+    by running the region with ``check`` recording instead of checking."""
+    region = hidden_region(source)
+    if region is None:
+        return []
+    recorded: list[list[Case]] = []
+
+    def record(exercise: str, answer: Any, *, cases: Any = None, **kwargs: Any) -> None:
+        if cases is not None:
+            recorded.append(as_cases(cases))
+
+    scope = {**namespace, "check": record}
+    original = checks_package.check
+    checks_package.check = record  # type: ignore[assignment]  # a re-import gets it too
+    try:
+        exec(compile(region, "<hidden tests>", "exec"), scope)
+    except Exception as error:
+        raise SolutionError(
+            f"the hidden region raises when its cases are built: {type(error).__name__}: {error}"
+        ) from None
+    finally:
+        checks_package.check = original
+    return recorded

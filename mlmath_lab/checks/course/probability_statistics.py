@@ -51,6 +51,14 @@ def _f(*values: Any) -> tuple[np.ndarray, ...]:
     return tuple(np.asarray(v, dtype=float) for v in values)
 
 
+def _positive_rate(rate: Any) -> np.ndarray:
+    """The rate as floats, or the ValueError the exercise asks for when any rate <= 0."""
+    (rates,) = _f(rate)
+    if np.any(rates <= 0):
+        raise ValueError("rate must be positive")
+    return rates
+
+
 # -- Gaussian log-density -----------------------------------------------------------------------
 def _gaussian_reference(x: Any, mu: Any, sigma: Any) -> np.ndarray | float:
     normal = _torch().distributions.Normal(_t(mu), _t(sigma), validate_args=True)
@@ -860,7 +868,8 @@ EXPONENTIAL_INVERSE_CDF = Checker(
             "1 − u rounds off the digits of a tiny u (1 − 10⁻¹⁵ is not exact in float64), so "
             "log(1 − u) is inaccurate there. np.log1p(−u) computes log(1 − u) without forming "
             "1 − u.",
-            lambda u, rate: -np.log(1 - _f(u)[0]) / _f(rate)[0],
+            # validates the rate as the exercise asks: the mistake is the log, nothing else
+            lambda u, rate: -np.log(1 - _f(u)[0]) / _positive_rate(rate),
         ),
         # a forum derivation: y − 1 = −e^(−λx) "so" x = log(y − 1)/λ
         Misconception(

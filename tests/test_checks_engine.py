@@ -271,3 +271,69 @@ def test_a_dict_of_arrays_changed_in_place_is_told_to_copy_the_arrays() -> None:
     text = checker.run(step).to_text()
     assert "changed its input `params` in place" in text
     assert "{k: np.array(v) for k, v in params.items()}" in text
+
+
+def test_a_mistake_is_named_only_where_it_goes_wrong_itself() -> None:
+    """A mistake that differs from the reference only on a must-raise case (no length check)
+    must not name a student whose only fault is an integer result."""
+
+    def reference(u: np.ndarray, v: np.ndarray) -> float:
+        if len(u) != len(v):
+            raise ValueError("lengths differ")
+        return float(np.sum(np.asarray(u) * np.asarray(v)))
+
+    checker = Checker(
+        "x-test/dot",
+        title="t",
+        reference=reference,
+        cases=[
+            Case("ints", (np.array([1, 2]), np.array([3, 4]))),
+            Case("3 and 4 must raise", (np.ones(3), np.ones(4))),
+        ],
+        misconceptions=[
+            Misconception(
+                "no-length-check",
+                "raise ValueError for different lengths",
+                lambda u, v: float(sum(a * b for a, b in zip(u, v, strict=False))),
+            )
+        ],
+    )
+
+    def integer_total(u: np.ndarray, v: np.ndarray) -> int:
+        if len(u) != len(v):
+            raise ValueError("lengths differ")
+        return int(sum(a * b for a, b in zip(u, v, strict=True)))
+
+    result = checker.run(integer_total)
+    assert not result.passed and result.misconception is None
+    no_check = checker.run(lambda u, v: float(sum(a * b for a, b in zip(u, v, strict=False))))
+    assert no_check.misconception == "no-length-check"
+
+
+def test_loops_are_forbidden_in_the_solution_but_not_in_the_helpers_it_calls() -> None:
+    from mlmath_lab.checks.rules import LOOPS
+
+    namespace: dict[str, Any] = {"np": np, "__name__": "__main__"}
+    source = (
+        "def out_shape(a, b):\n"
+        "    return tuple(max(x, y) for x, y in zip(a, b))\n"
+        "def vectorised(a, b):\n"
+        "    return np.zeros(out_shape(a.shape, b.shape))\n"
+        "def looped(a, b):\n"
+        "    total = 0.0\n"
+        "    for x in a:\n"
+        "        total += x\n"
+        "    return total\n"
+        "def comprehension(a, b):\n"
+        "    return np.array([x * 2 for x in a])\n"
+        "def waiting(a, b):\n"
+        "    while a.sum() > 10:\n"
+        "        a = a / 2\n"
+        "    return a\n"
+    )
+    exec(compile(source, "cell.py", "exec"), namespace)
+    assert find_forbidden(namespace["vectorised"], [LOOPS]) == []
+    [loop] = find_forbidden(namespace["looped"], [LOOPS])
+    assert "A Python loop is not allowed here" in loop.message and "line 7" in loop.message
+    assert "a comprehension" in find_forbidden(namespace["comprehension"], [LOOPS])[0].message
+    assert find_forbidden(namespace["waiting"], [LOOPS])

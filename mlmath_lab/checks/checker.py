@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import numbers
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from . import integrity
 from .compare import Mismatch, compare, summarize
@@ -213,6 +216,7 @@ class Checker:
         exercise's input validation still names a student who validates. ``outputs`` are the
         mistake's outputs on the same cases, when the caller has them already.
         """
+        decisive = False
         for index, trial in enumerate(trials):
             if trial.expects_error and trial.outcome.passed:
                 continue
@@ -225,7 +229,12 @@ class Checker:
             )
             if not self._alike(trial.got, wrong):
                 return False
-        return True
+            # The mistake must itself go wrong where the student did: one that differs from
+            # the reference only elsewhere would "explain" a student who failed for another
+            # reason (an integer dtype, an input changed in place).
+            if not trial.outcome.passed and not self._alike(trial.expected, wrong):
+                decisive = True
+        return decisive
 
     def _alike(self, got: Any, wrong: Any) -> bool:
         if isinstance(got, Raised) or isinstance(wrong, Raised):
@@ -251,13 +260,11 @@ class Checker:
 
 def _as_float(value: Any) -> Any:
     """Integer and boolean numbers as float64, through tuples, lists and dicts."""
-    import numbers
-
-    import numpy as np
-
     if isinstance(value, dict):
         return {k: _as_float(v) for k, v in value.items()}
-    if isinstance(value, tuple | list) and not all(isinstance(v, numbers.Integral) for v in value):
+    if isinstance(value, tuple) and all(isinstance(v, numbers.Integral) for v in value):
+        return value  # a shape: compared exactly
+    if isinstance(value, tuple | list):
         return type(value)(_as_float(v) for v in value)
     if isinstance(value, bool | numbers.Integral | np.integer | np.bool_):
         return float(value)

@@ -29,7 +29,9 @@ class Forbidden:
 
     ``objects`` are dotted paths of the functions (``numpy.dot``), ``methods`` the array
     methods that do the same (``dot``), ``operators`` the binary operators (``@``) and
-    ``modules`` whole packages (``torch``).
+    ``modules`` whole packages (``torch``). ``loops`` forbids Python loops (``for``,
+    ``while``, comprehensions) in the solution's own function: the functions of the notebook
+    it calls (a shape helper) may loop.
     """
 
     name: str
@@ -37,6 +39,7 @@ class Forbidden:
     methods: tuple[str, ...] = ()
     operators: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
+    loops: bool = False
     why: str = ""
 
 
@@ -86,6 +89,11 @@ MATMUL = Forbidden(
     why="Write the three loops: the point is to see which index is summed.",
 )
 QR = Forbidden("np.linalg.qr", objects=("numpy.linalg.qr",), why="Build Q and R yourself.")
+LOOPS = Forbidden(
+    "A Python loop",
+    loops=True,
+    why="Vectorise it: let broadcasting and NumPy's reductions do the looping.",
+)
 INV = Forbidden(
     "np.linalg.inv",
     objects=("numpy.linalg.inv", "numpy.linalg.pinv"),
@@ -100,8 +108,11 @@ def find_forbidden(fn: Any, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
     targets = _resolve_targets(rules)
     found: list[ForbiddenUse] = []
     seen: set[tuple[str, str]] = set()
-    for code, namespace in _code_to_scan(fn):
-        for use in _scan(code, namespace, rules, targets):
+    for code, namespace, own in _code_to_scan(fn):
+        uses = list(_scan(code, namespace, rules, targets))
+        if own:
+            uses += _loops(code, rules)
+        for use in uses:
             key = (use.rule.name, use.where)
             if key not in seen:
                 seen.add(key)
@@ -122,27 +133,28 @@ def _resolve_targets(rules: Sequence[Forbidden]) -> dict[int, tuple[Forbidden, s
     return targets
 
 
-def _code_to_scan(fn: Any) -> Iterator[tuple[types.CodeType, dict[str, Any]]]:
+def _code_to_scan(fn: Any) -> Iterator[tuple[types.CodeType, dict[str, Any], bool]]:
     """The code of ``fn`` (a function, a class's methods, a callable object's ``__call__``)
-    and of every function of the same notebook or module that it names, transitively."""
+    and of every function of the same notebook or module that it names, transitively; the
+    flag says whether the code is the solution's own (not a function it calls)."""
     home = getattr(fn, "__module__", None)
-    pending = list(_functions_of(fn))
+    pending = [(func, True) for func in _functions_of(fn)]
     visited: set[int] = set()
     while pending:
-        func = pending.pop()
+        func, own = pending.pop()
         if id(func.__code__) in visited:
             continue
         visited.add(id(func.__code__))
         namespace = func.__globals__
         for code in _nested(func.__code__):
-            yield code, namespace
+            yield code, namespace, own
             for name in code.co_names:
                 value = namespace.get(name)
                 if value is None:
                     continue
                 for callee in _functions_of(value):
                     if callee.__module__ == home:
-                        pending.append(callee)
+                        pending.append((callee, False))
 
 
 def _functions_of(value: Any) -> list[types.FunctionType]:
@@ -234,6 +246,23 @@ def _scan(
         module = _module_name(obj)
         if module:
             yield from _module_use(module, ".".join(chain), rules, code, line)
+
+
+_LOOP_OPCODES = ("FOR_ITER", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")
+
+
+def _loops(code: types.CodeType, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
+    """The first loop of ``code`` (a ``for``, a ``while`` or a comprehension), if a rule
+    forbids loops."""
+    banning = [rule for rule in rules if rule.loops]
+    if not banning:
+        return []
+    for ins in dis.get_instructions(code):
+        if ins.opname in _LOOP_OPCODES or ins.opname.startswith("POP_JUMP_BACKWARD"):
+            line = ins.positions.lineno if ins.positions else None
+            what = "a comprehension" if code.co_name.startswith("<") else "a loop"
+            return [ForbiddenUse(rule, what, _where(code, line)) for rule in banning]
+    return []
 
 
 def _module_name(obj: Any) -> str | None:

@@ -98,7 +98,7 @@ MATRIX_PRODUCTS = Forbidden(
 )
 PYTHON_LOOPS = Forbidden(
     "A Python loop",
-    objects=("builtins.range", "builtins.enumerate"),
+    loops=True,
     why="A reversed cumulative sum gives every k at once: np.cumsum(x[::-1])[::-1][k] is "
     "x[k:].sum().",
 )

@@ -22,7 +22,7 @@ from ..checker import Case, Checker, Misconception
 from ..compare import Mismatch, compare, summarize
 from ..references import rng as _rng
 from ..references import torch as _torch
-from ..rules import MATMUL, NP_DOT, Forbidden
+from ..rules import LOOPS, MATMUL, NP_DOT, Forbidden
 
 ASSIGNMENT = "01-linear-algebra"
 A = ASSIGNMENT
@@ -280,7 +280,7 @@ MATMUL_VECTORIZED = Checker(
     title="Matrix product, vectorised and batched",
     reference=_matmul_reference,
     cases=_batched_matmul_cases,
-    forbidden=[MATMUL],
+    forbidden=[MATMUL, LOOPS],
     misconceptions=[
         Misconception(
             "elementwise-product",
@@ -472,7 +472,7 @@ PAIRWISE_SQ_DISTS = Checker(
     reference=_sq_dists_reference,
     cases=_sq_dists_cases,
     comparator=_sq_dists_compare,
-    forbidden=[SCIPY],
+    forbidden=[SCIPY, LOOPS],
     misconceptions=[
         Misconception(
             "not-squared",

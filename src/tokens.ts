@@ -16,7 +16,7 @@ export const CHECK_MIME_TYPE = 'application/vnd.mlmath-lab.check+json';
 /**
  * The version of the check result format this extension understands.
  */
-export const CHECK_RESULT_VERSION = 1;
+export const CHECK_RESULT_VERSION = 2;
 
 /**
  * Plugin ids. `mlmath-lab:plugin` owns the settings of schema/plugin.json.

@@ -406,8 +406,8 @@ BAD_CHECKS = [
         id="hint-array",
     ),
     pytest.param(
-        json.dumps(check_result(EXERCISES[0], True, version=2)),
-        "'version' is 2; this server reads version 1",
+        json.dumps(check_result(EXERCISES[0], True, version=3)),
+        "'version' is 3; this server reads versions 1 to 2",
         id="version",
     ),
 ]

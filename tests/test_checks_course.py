@@ -172,3 +172,37 @@ def test_a_student_mutating_its_input_is_told_and_cannot_change_the_reference() 
     assert not result.passed
     assert all(c.status == "failed" for c in result.cases), result.to_text()
     assert "changed its input `z` in place" in result.to_text()
+
+
+def test_a_kernel_imports_only_the_module_of_the_exercise_it_checks() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from mlmath_lab.checks import get_checker\n"
+        "get_checker('03-matrix-calculus/relative_error')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mlmath_lab.exercises')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert eval(out) == [
+        "mlmath_lab.exercises",
+        "mlmath_lab.exercises.matrix_calculus",
+        "mlmath_lab.exercises.matrix_calculus._common",
+        "mlmath_lab.exercises.matrix_calculus.relative_error",
+    ]
+
+
+def test_each_exercise_package_lists_its_exercises_in_the_notebooks_order() -> None:
+    course = Course(COURSE)
+    for assignment in course.source_assignments():
+        in_notebooks = [
+            f"{assignment}/{t.grade_id}"
+            for path in course.source_notebooks(assignment)
+            for t in graded_tests(path, read_notebook(path))
+        ]
+        from mlmath_lab.checks.registry import checkers_of
+
+        assert list(checkers_of(assignment)) == in_notebooks

@@ -64,7 +64,7 @@ def test_module_attributes_classes_checkers_and_sys_modules_are_put_back(
     assert {
         "mlmath_lab.checks.check",
         "numpy.allclose",
-        "mlmath_lab.checks.course.linear_algebra.SOFTMAX.comparator",
+        "mlmath_lab.exercises.linear_algebra.softmax.SOFTMAX.comparator",
         "mlmath_lab.checks.checker.Checker.run",
         "sys.modules['mlmath_lab.checks.compare']",
     } <= set(changed)
@@ -88,7 +88,7 @@ def test_a_student_function_that_patches_while_checked_is_not_believed(
     result = checker.run(dot_loop, scan_source=False)
     assert not result.passed and result.status == "failed"
     restored = integrity.take_restored()
-    assert "mlmath_lab.checks.course.linear_algebra.DOT_LOOP.comparator" in restored
+    assert "mlmath_lab.exercises.linear_algebra.dot_loop.DOT_LOOP.comparator" in restored
     assert "mlmath_lab.checks.compare" in restored
 
 

@@ -39,7 +39,7 @@ DEFAULT_PRELOAD = (
     "torch",
     "matplotlib",
     "mlmath_lab.checks",
-    "mlmath_lab.checks.course.linear_algebra",
+    "mlmath_lab.exercises.linear_algebra",
 )
 SANDBOX_ENTRY = "mlmath_lab.autograde.sandbox:enter_sandbox"
 

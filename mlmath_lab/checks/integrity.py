@@ -39,7 +39,8 @@ PROTECTED_MODULES = (
     "torch.autograd",
     "torch.func",
 )
-PROTECTED_PREFIX = "mlmath_lab.checks"  # the check library (not the grader's own state)
+# the check library and the course's checkers (not the grader's own state)
+PROTECTED_PREFIXES = ("mlmath_lab.checks", "mlmath_lab.exercises")
 _MISSING = object()
 
 # Names in builtins that IPython swaps in and out around every cell: not tampering.
@@ -55,11 +56,11 @@ class Snapshot:
         self.objects: list[tuple[Any, str, dict[str, Any]]] = []
         names = [
             *PROTECTED_MODULES,
-            *(n for n in list(sys.modules) if n.startswith(PROTECTED_PREFIX)),
+            *(n for n in list(sys.modules) if n.startswith(PROTECTED_PREFIXES)),
         ]
         for name in names:
             saved = self.retake(name)
-            if saved is not None and name.startswith(PROTECTED_PREFIX):
+            if saved is not None and name.startswith(PROTECTED_PREFIXES):
                 for key, value in saved.items():
                     if isinstance(value, type) and value.__module__ == name:
                         self.classes.append((value, f"{name}.{value.__qualname__}", _dict(value)))
@@ -111,7 +112,7 @@ class Snapshot:
 def _is_library_object(value: Any) -> bool:
     return (
         not isinstance(value, (type, ModuleType))
-        and type(value).__module__.startswith(PROTECTED_PREFIX)
+        and type(value).__module__.startswith(PROTECTED_PREFIXES)
         and hasattr(value, "__dict__")
     )
 

@@ -14,7 +14,7 @@ import textwrap
 from .notebooks import BEGIN_HIDDEN, END_HIDDEN
 
 # modules that can only serve to compute an expected value in a test cell
-_REFERENCE_MODULES = ("torch", "scipy", "sklearn", "jax", "mlmath_lab.checks.course")
+_REFERENCE_MODULES = ("torch", "scipy", "sklearn", "jax", "mlmath_lab.exercises")
 
 
 def hidden_region(source: str) -> str | None:

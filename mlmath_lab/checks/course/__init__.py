@@ -1,1 +1,0 @@
-"""Checkers of the course, one module per assignment (see :mod:`..registry`)."""

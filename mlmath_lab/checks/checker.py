@@ -150,11 +150,14 @@ class Checker:
             result.duration_ms = (time.perf_counter() - start) * 1000
 
     # -- running the cases ---------------------------------------------------------------------
-    def _trials(self, student: Any, cases: list[Case]) -> list[_Trial]:
+    def _trials(
+        self, student: Any, cases: list[Case], expected: Sequence[Any] | None = None
+    ) -> list[_Trial]:
         """Every case runs, even after one raised: a later case may be the one that names
-        the mistake. A stub stops at its first case (the rest would say the same)."""
+        the mistake. A stub stops at its first case (the rest would say the same).
+        ``expected`` are the reference's outputs on ``cases``, when the caller has them."""
         trials = []
-        for case in cases:
+        for index, case in enumerate(cases):
             pristine = copy.deepcopy((case.args, case.kwargs))
             passed_args = copy.deepcopy(pristine)
             got = call_quietly(student, *passed_args)
@@ -168,13 +171,17 @@ class Checker:
                     for rest in cases[len(trials) :]
                 ]
                 break
-            expected = call_quietly(self.reference, *copy.deepcopy(pristine))
-            outcome = self._outcome(case, got, expected)
+            wanted = (
+                expected[index]
+                if expected is not None
+                else call_quietly(self.reference, *copy.deepcopy(pristine))
+            )
+            outcome = self._outcome(case, got, wanted)
             if outcome.passed and self.inputs_unchanged:
                 changed = changed_inputs(student, pristine, passed_args)
                 if changed:
                     outcome = CaseOutcome(case.name, "failed", changed)
-            trials.append(_Trial(case, got, expected, outcome))
+            trials.append(_Trial(case, got, wanted, outcome))
         return trials
 
     def _outcome(self, case: Case, got: Any, expected: Any) -> CaseOutcome:
@@ -191,7 +198,9 @@ class Checker:
     # -- naming the mistake --------------------------------------------------------------------
     def mistake_trials(self, cases: list[Case]) -> dict[str, list[_Trial]]:
         """Each known mistake run as a student's solution on ``cases`` (for the proof)."""
-        return {m.name: self._trials(m.wrong, cases) for m in self.misconceptions}
+        # the reference's outputs once, not once per mistake (a proof's main cost)
+        expected = [call_quietly(self.reference, *copy.deepcopy((c.args, c.kwargs))) for c in cases]
+        return {m.name: self._trials(m.wrong, cases, expected) for m in self.misconceptions}
 
     def _name_the_mistake(self, trials: list[_Trial], result: CheckResult) -> None:
         """Give the hint of the first known mistake that explains every case."""

@@ -47,16 +47,18 @@ def generate_release(course: Course, assignment: str, scratch: Path, config: Con
         raise CourseError(f"{source}: no such assignment folder")
     root = scratch / "course"
     shutil.copytree(source, root / "source" / assignment, dirs_exist_ok=True)
-    ensure_alembic_on_path()
-
     cfg = Config(config)
     cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"  # never created
     coursedir = CourseDirectory(config=cfg)
     coursedir.assignment_id = assignment
     app = GenerateAssignment(coursedir=coursedir, config=cfg)
     app.force = True
-    app.create_assignment = True
+    # The scratch course is thrown away: no gradebook to make (nbgrader runs alembic in a
+    # subprocess for it, seconds) and no cells to save in one. The notebooks are converted
+    # by nbgrader's own preprocessors all the same.
+    app.no_database = True
+    app.preprocessors = [p for p in app.preprocessors if p.__name__ != "SaveCells"]
     collected = _Collect()
     app.log.addHandler(collected)
     try:

@@ -12,9 +12,12 @@
 
 from __future__ import annotations
 
+import copy
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,32 +134,48 @@ class Validator(LoggingConfigurable):
     ) -> list[Problem]:
         say = progress or (lambda message: None)
         problems: list[Problem] = []
-        manifest = self._manifest(course, problems)
-        names = list(assignments) if assignments else self._all_assignments(course, manifest)
-        for name in names:
-            folder = course.source / name
-            if not folder.is_dir():
-                problems.append(Problem(folder, "", "no such assignment folder in source/"))
-                continue
-            say(f"{name}: checking notebooks")
-            unreadable = len(problems)
-            notebooks = self._read_all(course, name, problems)
-            if len(problems) > unreadable:
-                continue  # an unreadable notebook: its exercises and release cannot be judged
-            for path, nb in notebooks.items():
-                problems += static_problems(path, nb)
-                problems += solutions_outside_solution_cells(path, nb)
-                problems += hidden_test_problems(path, nb)
-                say(f"{name}: proving the checkers of {path.name}")
-                problems += self._prove(name, path, nb)
-            problems += duplicate_grade_ids(notebooks)
-            if manifest is not None:
-                problems += manifest_problems(manifest, name, notebooks, folder)
-            if not notebooks:
-                continue
-            problems += self._release_and_run(
-                course, name, notebooks, execute, nbgrader_config or Config(), say, scratch
-            )
+        # With the pre-warmed executor, notebooks run in its children while this thread goes
+        # on proving checkers and releasing the next assignment; their problems join at the end.
+        with ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 1, thread_name_prefix="validate-run"
+        ) as pool:
+            runs: list[Future[list[Problem]]] = []
+            manifest = self._manifest(course, problems)
+            names = list(assignments) if assignments else self._all_assignments(course, manifest)
+            for name in names:
+                folder = course.source / name
+                if not folder.is_dir():
+                    problems.append(Problem(folder, "", "no such assignment folder in source/"))
+                    continue
+                say(f"{name}: checking notebooks")
+                unreadable = len(problems)
+                notebooks = self._read_all(course, name, problems)
+                if len(problems) > unreadable:
+                    continue  # an unreadable notebook: its exercises and release are unjudged
+                if notebooks:
+                    config = nbgrader_config or Config()
+                    problems += self._release(
+                        course,
+                        name,
+                        notebooks,
+                        config,
+                        scratch,
+                        say,
+                        runs,
+                        execute,
+                        pool if self._runner is not None else None,
+                    )
+                for path, nb in notebooks.items():
+                    problems += static_problems(path, nb)
+                    problems += solutions_outside_solution_cells(path, nb)
+                    problems += hidden_test_problems(path, nb)
+                    say(f"{name}: proving the checkers of {path.name}")
+                    problems += self._prove(name, path, nb)
+                problems += duplicate_grade_ids(notebooks)
+                if manifest is not None:
+                    problems += manifest_problems(manifest, name, notebooks, folder)
+            for run in runs:
+                problems += run.result()
         return problems
 
     # -- steps ------------------------------------------------------------------------------
@@ -200,16 +219,22 @@ class Validator(LoggingConfigurable):
                 problems.append(Problem(path, "", str(error).removeprefix(f"{path}: ")))
         return notebooks
 
-    def _release_and_run(
+    def _release(
         self,
         course: Course,
         name: str,
         notebooks: dict[Path, NotebookNode],
-        execute: bool,
         config: Config,
-        say: Callable[[str], None],
         scratch: Path,
+        say: Callable[[str], None],
+        runs: list[Future[list[Problem]]],
+        execute: bool,
+        pool: ThreadPoolExecutor | None,
     ) -> list[Problem]:
+        """Release ``name`` with nbgrader and check the release. With ``execute``, run the
+        source and release notebooks: queued in ``pool`` when there is one (on copies: the
+        caller goes on reading the source notebooks), else here, one after the other (a
+        kernel each, the way validate always ran)."""
         problems: list[Problem] = []
         say(f"{name}: generating the release with nbgrader")
         try:
@@ -224,10 +249,17 @@ class Validator(LoggingConfigurable):
                 problems.append(Problem(release_path, "", f"release not readable: {error}"))
                 continue
             problems += leak_problems(path, source_nb, release_nb)
-            if execute:
-                say(f"{name}: running {path.name} (source)")
-                problems += self._run_source(path, source_nb)
-                say(f"{name}: running {path.name} (release)")
+            if not execute:
+                continue
+            say(f"{name}: running {path.name} (source)")
+            if pool is not None:
+                runs.append(pool.submit(self._run_source, path, copy.deepcopy(source_nb)))
+            else:
+                problems += self._run_source(path, copy.deepcopy(source_nb))
+            say(f"{name}: running {path.name} (release)")
+            if pool is not None:
+                runs.append(pool.submit(self._run_release, path, release_path, release_nb))
+            else:
                 problems += self._run_release(path, release_path, release_nb)
         return problems
 

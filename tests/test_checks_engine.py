@@ -335,3 +335,17 @@ def test_loops_are_forbidden_in_the_solution_but_not_in_the_helpers_it_calls() -
     assert "A Python loop is not allowed here" in loop.message and "line 7" in loop.message
     assert "a comprehension" in find_forbidden(namespace["comprehension"], [LOOPS])[0].message
     assert find_forbidden(namespace["waiting"], [LOOPS])
+
+
+def test_a_forbidden_function_given_as_the_solution_itself_is_named() -> None:
+    import functools
+
+    import torch
+
+    from mlmath_lab.checks import run_check
+
+    for given in (np.dot, functools.partial(np.dot)):
+        result = run_check("01-linear-algebra/dot_loop", given)
+        assert not result.passed and "np.dot is not allowed here" in (result.error or "")
+    softmax = run_check("01-linear-algebra/softmax", torch.softmax)
+    assert "torch is not allowed here" in (softmax.error or "")

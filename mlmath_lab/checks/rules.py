@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import dis
+import functools
 import linecache
 import sys
 import types
@@ -106,7 +107,7 @@ def find_forbidden(fn: Any, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
     if not rules:
         return []
     targets = _resolve_targets(rules)
-    found: list[ForbiddenUse] = []
+    found: list[ForbiddenUse] = list(_passed_as_is(fn, rules, targets))
     seen: set[tuple[str, str]] = set()
     for code, namespace, own in _code_to_scan(fn):
         uses = list(_scan(code, namespace, rules, targets))
@@ -118,6 +119,24 @@ def find_forbidden(fn: Any, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
                 seen.add(key)
                 found.append(use)
     return found
+
+
+def _passed_as_is(
+    fn: Any, rules: Sequence[Forbidden], targets: dict[int, tuple[Forbidden, str]]
+) -> Iterator[ForbiddenUse]:
+    """A forbidden function given as the solution itself (``dot_loop = np.dot``, or a
+    ``functools.partial`` of it): there is no code of the student's to scan."""
+    obj = fn.func if isinstance(fn, functools.partial) else fn
+    where = "the function checked is itself that call"
+    hit = targets.get(id(obj))
+    if hit is not None:
+        yield ForbiddenUse(hit[0], hit[1], where)
+        return
+    module = _module_name(obj) if not isinstance(obj, types.FunctionType) else None
+    if module:
+        for rule in rules:
+            if any(module == m or module.startswith(f"{m}.") for m in rule.modules):
+                yield ForbiddenUse(rule, f"{module}.{getattr(obj, '__name__', '')}", where)
 
 
 def _resolve_targets(rules: Sequence[Forbidden]) -> dict[int, tuple[Forbidden, str]]:
@@ -158,6 +177,8 @@ def _code_to_scan(fn: Any) -> Iterator[tuple[types.CodeType, dict[str, Any], boo
 
 
 def _functions_of(value: Any) -> list[types.FunctionType]:
+    if isinstance(value, functools.partial):
+        value = value.func
     if isinstance(value, types.MethodType):
         value = value.__func__
     if isinstance(value, types.FunctionType):

@@ -110,8 +110,12 @@ def test_arrays_are_summarized_only_for_a_mismatch(monkeypatch: pytest.MonkeyPat
     assert compare(np.arange(4.0), np.arange(4.0)) is None
     assert calls == []  # a pass formats nothing
     mismatch = compare(np.arange(4.0) + 1, np.arange(4.0))
-    assert mismatch is not None and mismatch.got.startswith("array shape (4,) float64")
-    assert len(calls) == 2  # each side once, however many times the message used it
+    assert mismatch is not None and "values differ" in mismatch.message
+    assert calls == []  # a mismatch nobody shows (a proof comparing mistakes) formats nothing
+    assert mismatch.got.startswith("array shape (4,) float64")
+    assert mismatch.expected.startswith("array shape (4,) float64")
+    assert mismatch.at("output[0]").got == mismatch.got
+    assert len(calls) == 2  # each side once, however many times it is read
 
 
 @pytest.mark.parametrize(

@@ -115,12 +115,14 @@ class Checker:
         *,
         cases: Sequence[Case] | None = None,
         scan_source: bool = True,
+        expected: Sequence[Any] | None = None,
     ) -> CheckResult:
         """Check ``student`` on this exercise's cases, or on ``cases`` (a test cell's hidden
         cases: inputs only, their expected values come from the reference).
 
         ``scan_source=False`` skips the forbidden-calls rule, for code that is not a student's
-        (the reference and the known mistakes, when a checker is proven).
+        (the reference and the known mistakes, when a checker is proven). ``expected`` are
+        the reference's outputs on ``cases`` (``reference_outputs``), when the caller has them.
         """
         start = time.perf_counter()
         result = CheckResult(exercise=self.exercise, title=self.title, status="passed")
@@ -135,7 +137,9 @@ class Checker:
                     result.status = "failed"
                     result.error = "\n".join(use.message for use in used)
                     return result
-            trials = self._trials(student, self.cases() if cases is None else list(cases))
+            if expected is not None and cases is None:
+                raise ValueError("expected outputs are given only with the cases they belong to")
+            trials = self._trials(student, self.cases() if cases is None else list(cases), expected)
             result.cases = [t.outcome for t in trials]
             if any(isinstance(t.got, Raised) and t.got.not_implemented for t in trials):
                 result.status = "not_implemented"
@@ -196,10 +200,18 @@ class Checker:
         return CaseOutcome(case.name, "failed", mismatch.message, mismatch.got, mismatch.expected)
 
     # -- naming the mistake --------------------------------------------------------------------
-    def mistake_trials(self, cases: list[Case]) -> dict[str, list[_Trial]]:
-        """Each known mistake run as a student's solution on ``cases`` (for the proof)."""
+    def reference_outputs(self, cases: Sequence[Case]) -> list[Any]:
+        """The reference's output (or what it raised) on each of ``cases``."""
+        return [call_quietly(self.reference, *copy.deepcopy((c.args, c.kwargs))) for c in cases]
+
+    def mistake_trials(
+        self, cases: list[Case], expected: Sequence[Any] | None = None
+    ) -> dict[str, list[_Trial]]:
+        """Each known mistake run as a student's solution on ``cases`` (for the proof);
+        ``expected`` are the reference's outputs on them, when the caller has them."""
         # the reference's outputs once, not once per mistake (a proof's main cost)
-        expected = [call_quietly(self.reference, *copy.deepcopy((c.args, c.kwargs))) for c in cases]
+        if expected is None:
+            expected = self.reference_outputs(cases)
         return {m.name: self._trials(m.wrong, cases, expected) for m in self.misconceptions}
 
     def _name_the_mistake(self, trials: list[_Trial], result: CheckResult) -> None:

@@ -8,11 +8,9 @@ otherwise.
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -27,18 +25,58 @@ _FLOAT_TOLERANCES: dict[int, tuple[float, float]] = {
 }
 
 
-@dataclass(frozen=True)
 class Mismatch:
-    """Why two outputs disagree, in words a student can act on."""
+    """Why two outputs disagree, in words a student can act on.
 
-    kind: MismatchKind
-    message: str
-    got: str = ""
-    expected: str = ""
+    ``got`` and ``expected`` summarise the two values; either may be given as a function that
+    makes the summary when it is first read: most mismatches are never shown (a proof compares
+    every known mistake with every other), and formatting arrays costs more than comparing.
+    """
+
+    __slots__ = ("_expected", "_got", "kind", "message")
+
+    def __init__(
+        self,
+        kind: MismatchKind,
+        message: str,
+        got: str | Callable[[], str] = "",
+        expected: str | Callable[[], str] = "",
+    ) -> None:
+        self.kind = kind
+        self.message = message
+        self._got = got
+        self._expected = expected
+
+    @property
+    def got(self) -> str:
+        if callable(self._got):
+            self._got = self._got()
+        return self._got
+
+    @property
+    def expected(self) -> str:
+        if callable(self._expected):
+            self._expected = self._expected()
+        return self._expected
 
     def at(self, where: str) -> Mismatch:
         """The same mismatch, located inside a larger output (``output[1]``, ``'loss'``)."""
-        return Mismatch(self.kind, f"{where}: {self.message}", self.got, self.expected)
+        return Mismatch(self.kind, f"{where}: {self.message}", self._got, self._expected)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mismatch):
+            return NotImplemented
+        return (self.kind, self.message, self.got, self.expected) == (
+            other.kind,
+            other.message,
+            other.got,
+            other.expected,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Mismatch({self.kind!r}, {self.message!r}, {self.got!r}, {self.expected!r})"
 
 
 def is_tensor(value: Any) -> bool:
@@ -214,20 +252,23 @@ def _compare_shape_tuple(got: Any, expected: tuple[int, ...]) -> Mismatch | None
 
 
 class _Summaries:
-    """``summarize`` of the two values, made when a mismatch is reported: a comparison that
-    passes (most of them) needs neither, and formatting arrays costs more than comparing."""
+    """``summarize`` of the two values, made only when a mismatch is read (``Mismatch`` takes
+    the bound methods and calls them on demand)."""
 
     def __init__(self, got: Any, expected: Any) -> None:
-        self._got = got
-        self._expected = expected
+        self._values = {"got": got, "expected": expected}
+        self._made: dict[str, str] = {}
 
-    @functools.cached_property
+    def _summary(self, which: str) -> str:
+        if which not in self._made:
+            self._made[which] = summarize(self._values[which])
+        return self._made[which]
+
     def got(self) -> str:
-        return summarize(self._got)
+        return self._summary("got")
 
-    @functools.cached_property
     def expected(self) -> str:
-        return summarize(self._expected)
+        return self._summary("expected")
 
 
 def _compare_arrays(
@@ -238,7 +279,7 @@ def _compare_arrays(
     if got is None:
         return Mismatch(
             "type",
-            f"yours is None (did the function forget to `return`?), expected {summaries.expected}",
+            f"yours is None (did the function forget to `return`?), expected {summaries.expected()}",
             "None",
             summaries.expected,
         )
@@ -253,7 +294,7 @@ def _compare_arrays(
             )
         return Mismatch(
             "type",
-            f"expected a number, yours is {summaries.got}",
+            f"expected a number, yours is {summaries.got()}",
             summaries.got,
             summaries.expected,
         )
@@ -262,13 +303,16 @@ def _compare_arrays(
     except Exception:
         return Mismatch(
             "type",
-            f"expected {summaries.expected}, yours is {summaries.got}",
+            f"expected {summaries.expected()}, yours is {summaries.got()}",
             summaries.got,
             summaries.expected,
         )
     if mine.dtype == object or not (np.issubdtype(mine.dtype, np.number) or mine.dtype.kind == "b"):
         return Mismatch(
-            "type", f"expected numbers, yours is {summaries.got}", summaries.got, summaries.expected
+            "type",
+            f"expected numbers, yours is {summaries.got()}",
+            summaries.got,
+            summaries.expected,
         )
     if mine.shape != exp.shape:
         return Mismatch(
@@ -383,8 +427,8 @@ def _value_mismatch(
     mine: np.ndarray,
     exp: np.ndarray,
     bad: np.ndarray,
-    got_summary: str,
-    exp_summary: str,
+    got_summary: Callable[[], str],
+    exp_summary: Callable[[], str],
     tolerance: str,
 ) -> Mismatch:
     if mine.ndim == 0:

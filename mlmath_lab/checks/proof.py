@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checker import Case, Checker
+from .references import one_torch_thread
 from .result import CheckResult
 
 
@@ -40,9 +41,17 @@ def _stub(*args: Any, **kwargs: Any) -> Any:
 
 def prove(checker: Checker, solution: Callable[..., Any] | None = None) -> Proof:
     """Prove ``checker``; ``solution`` is the instructor's solution, when there is one."""
+    with one_torch_thread():
+        return _prove(checker, solution)
+
+
+def _prove(checker: Checker, solution: Callable[..., Any] | None) -> Proof:
     proof = Proof(checker.exercise, len(checker.misconceptions), 0)
+    # The reference runs once on every case; each run below compares with its outputs.
+    cases = checker.cases()
+    expected = checker.reference_outputs(cases)
     reference = (
-        checker.run(checker.reference, scan_source=False)
+        checker.run(checker.reference, cases=cases, expected=expected, scan_source=False)
         if checker.student_shaped_reference
         else None
     )
@@ -55,16 +64,15 @@ def prove(checker: Checker, solution: Callable[..., Any] | None = None) -> Proof
             f"the reference fails its own check: {_first_line_of(reference.to_text())}"
         )
     if solution is not None:
-        result = checker.run(solution)
+        result = checker.run(solution, cases=cases, expected=expected)
         if not result.passed:
             proof.problems.append(f"the solution fails the check: {_describe(result)}")
-    stub = checker.run(_stub)
+    stub = checker.run(_stub, cases=cases, expected=expected)
     if stub.status != "not_implemented":
         proof.problems.append(f"a stub is not reported as not implemented: {stub.summary}")
     # Each mistake runs once on every case; whether another mistake explains its outcomes
     # is then decided from the outputs already there, as Checker.run decides it.
-    cases = checker.cases()
-    trials = checker.mistake_trials(cases)
+    trials = checker.mistake_trials(cases, expected)
     outputs = {name: [t.got for t in found] for name, found in trials.items()}
     for mistake in checker.misconceptions:
         own = trials[mistake.name]
@@ -79,7 +87,7 @@ def prove(checker: Checker, solution: Callable[..., Any] | None = None) -> Proof
             if checker.explains(other, own, outputs[other.name])
         ]
         if not explaining or explaining[0] != mistake.name:
-            result = checker.run(mistake.wrong, scan_source=False)
+            result = checker.run(mistake.wrong, cases=cases, expected=expected, scan_source=False)
             named = result.misconception or "no hint"
             proof.problems.append(
                 f"known mistake {mistake.name!r} is not recognised (the check gives {named}): "
@@ -101,16 +109,26 @@ def prove_hidden_cases(
     """What is wrong with a test cell's hidden cases, which grading adds to the visible ones:
     the reference and the solution must pass them, and a known mistake may go unnamed there
     (the visible cases name it) but never be named as another."""
+    with one_torch_thread():
+        return _prove_hidden_cases(checker, cases, solution)
+
+
+def _prove_hidden_cases(
+    checker: Checker, cases: list[Case], solution: Callable[..., Any] | None
+) -> list[str]:
     problems = []
+    expected = checker.reference_outputs(cases)
     if checker.student_shaped_reference:
-        reference = checker.run(checker.reference, cases=cases, scan_source=False)
+        reference = checker.run(
+            checker.reference, cases=cases, expected=expected, scan_source=False
+        )
         if not reference.passed:
             problems.append(f"the reference fails the hidden cases: {_describe(reference)}")
     if solution is not None:
-        result = checker.run(solution, cases=cases)
+        result = checker.run(solution, cases=cases, expected=expected)
         if not result.passed:
             problems.append(f"the solution fails the hidden cases: {_describe(result)}")
-    trials = checker.mistake_trials(cases)
+    trials = checker.mistake_trials(cases, expected)
     outputs = {name: [t.got for t in found] for name, found in trials.items()}
     for mistake in checker.misconceptions:
         own = trials[mistake.name]

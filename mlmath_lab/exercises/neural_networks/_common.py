@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ...checks.compare import Mismatch, compare
+from ...checks.references import one_torch_thread
 from ...checks.references import rng as _rng
 from ...checks.references import torch as _torch
 from . import ASSIGNMENT
@@ -17,19 +17,6 @@ from . import ASSIGNMENT
 A = ASSIGNMENT
 
 Params = dict[str, np.ndarray]
-
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread: for tensors this small, more threads only wait for each other
-    (a loaded two-core machine made a 300-step training loop 20 times slower)."""
-    torch = _torch()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _t(x: Any) -> Any:
@@ -170,7 +157,7 @@ def _train_torch(
 ) -> tuple[Params, np.ndarray, bool]:
     """Full-batch gradient descent with autograd; with a threshold, stop when the loss is below
     it. ``mistake`` names a known mistake of the training loop (for the checker's hints)."""
-    with _one_thread():
+    with one_torch_thread():
         tp = _torch_params(params)
         return _descend(tp, _t(X), _torch_labels(y), lr, steps, threshold, mistake)
 

@@ -174,25 +174,50 @@ def test_a_student_mutating_its_input_is_told_and_cannot_change_the_reference() 
     assert "changed its input `z` in place" in result.to_text()
 
 
-def test_a_kernel_imports_only_the_module_of_the_exercise_it_checks() -> None:
+def in_a_fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter, as a student's kernel starts."""
     import subprocess
     import sys
 
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_kernel_imports_only_the_module_of_the_exercise_it_checks() -> None:
     probe = (
         "import sys\n"
         "from mlmath_lab.checks import get_checker\n"
         "get_checker('03-matrix-calculus/relative_error')\n"
         "print(sorted(m for m in sys.modules if m.startswith('mlmath_lab.exercises')))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert eval(out) == [
+    assert eval(in_a_fresh_python(probe)) == [
         "mlmath_lab.exercises",
         "mlmath_lab.exercises.matrix_calculus",
         "mlmath_lab.exercises.matrix_calculus._common",
         "mlmath_lab.exercises.matrix_calculus.relative_error",
     ]
+
+
+def test_no_reference_makes_a_kernel_import_torch_dynamo() -> None:
+    """torch.func and forward-mode duals import torch._dynamo (more than a second of a
+    student's first check): the references use torch.autograd instead. torch.optim's step
+    imports it too; 04's references use torch.optim, and are left out here."""
+    probe = (
+        "import sys\n"
+        "from mlmath_lab.checks import get_checker\n"
+        "from mlmath_lab.checks.registry import all_exercise_ids\n"
+        "for exercise in all_exercise_ids():\n"
+        "    if exercise.startswith('04-'):\n"
+        "        continue\n"
+        "    checker = get_checker(exercise)\n"
+        "    checker.reference_outputs(checker.cases())\n"
+        "    if 'torch._dynamo' in sys.modules:\n"
+        "        print(exercise)\n"
+        "        break\n"
+    )
+    out = in_a_fresh_python(probe)
+    assert out == "", f"the reference of {out.strip()} imports torch._dynamo"
 
 
 def test_each_exercise_package_lists_its_exercises_in_the_notebooks_order() -> None:

@@ -1,7 +1,7 @@
 """Checkers for assignment 03 — matrix calculus: gradients, Jacobians and backprop by hand.
 
 Every reference is computed by PyTorch's automatic differentiation in float64 (``backward``,
-``torch.func.jacrev``, ``torch.func.jvp`` / ``vjp``, ``torch.autograd.functional.hessian``), never
+``torch.autograd.functional``'s ``jacobian``, ``jvp``, ``vjp`` and ``hessian``), never
 by the formulas the exercises ask for: a checker that agreed with itself would teach nothing.
 Shapes are non-square and batched wherever a transposed or batch-size bug could otherwise hide
 (and square once, where a wrong product would otherwise only raise), and each known mistake is

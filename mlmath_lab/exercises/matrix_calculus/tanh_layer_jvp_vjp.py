@@ -21,9 +21,12 @@ def _jvp_vjp_reference(W: Any, b: Any, x: Any, v: Any, u: Any) -> tuple[np.ndarr
     def layer(inputs: Any) -> Any:
         return torch.tanh(wt @ inputs + bt)
 
-    _, jvp = torch.func.jvp(layer, (_t(x),), (_t(v),))
-    _, pullback = torch.func.vjp(layer, _t(x))
-    (vjp,) = pullback(_t(u))
+    # torch.autograd.functional, not torch.func (nor forward-mode duals, whose matmul goes
+    # through a compiled decomposition): those import torch._dynamo, about 1 s of a student's
+    # first check, for the same numbers
+    functional = torch.autograd.functional
+    _, jvp = functional.jvp(layer, _t(x), _t(v))
+    _, vjp = functional.vjp(layer, _t(x), _t(u))
     return jvp.numpy(), vjp.numpy()
 
 

@@ -291,13 +291,32 @@ class MlmathLabApp(JupyterApp):
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["autograde"] and not {"-h", "--help", "--help-all"} & set(args):
-        # The executor's zygote imports torch (about 2 s) while this command loads nbgrader,
-        # reads the course and sanitizes the submissions.
+    preload = _early_zygote_preload(args)
+    if preload is not None:
+        # The executor's zygote imports torch (seconds) while this command loads nbgrader
+        # and reads the course (and, for autograde, sanitizes the submissions).
         from .autograde.executor import launch_early_zygote
 
-        launch_early_zygote()
+        launch_early_zygote(preload)
     MlmathLabApp.launch_instance(argv=argv)
+
+
+def _early_zygote_preload(args: list[str]) -> tuple[str, ...] | None:
+    """What the zygote of the command in ``args`` preloads, if it will surely want one."""
+    if {"-h", "--help", "--help-all"} & set(args):
+        return None
+    if args[:1] == ["autograde"]:
+        from .autograde.executor import DEFAULT_PRELOAD
+
+        return DEFAULT_PRELOAD
+    kernel = any(a.startswith("--Validator.executor") and "kernel" in a for a in args)
+    if args[:1] == ["validate"] and "--no-execute" not in args and not kernel:
+        # (an nbgrader_config.py that chooses the kernel executor leaves it unused: stopped
+        # at exit)
+        from .course.execute import validate_preload
+
+        return validate_preload()
+    return None
 
 
 if __name__ == "__main__":

@@ -204,6 +204,41 @@ def test_a_wrong_solution_is_caught_by_the_proof_without_running_a_kernel(
     assert any("exp overflows" in p or "softmax-overflow" in p for p in found), found
 
 
+@pytest.mark.slow
+def test_the_proofs_in_the_prewarmed_children_find_what_the_in_process_proofs_find(
+    course_copy: Path,
+) -> None:
+    """With execution, the checkers are proven in the executor's children: a wrong solution,
+    and a solution cell that raises on its own, are reported exactly as without."""
+    nb = load(course_copy)
+    cell = cell_with(nb, "softmax_solution")
+    head, _, _ = "".join(cell["source"]).partition("### BEGIN SOLUTION")
+    cell["source"] = (
+        head
+        + "### BEGIN SOLUTION\n    e = np.exp(z)\n    return e / e.sum(axis=axis, keepdims=True)\n"
+        + "    ### END SOLUTION\n"
+    )
+    save(course_copy, nb)
+    in_process = [
+        p
+        for p in problems(validate(course_copy, "--no-execute", "01-linear-algebra"))
+        if "checker" in p
+    ]
+    executed = validate(course_copy, "01-linear-algebra")
+    assert "proving the checkers of linear_algebra.ipynb (in a child)" in executed.stderr
+    in_children = [p for p in problems(executed) if "checker" in p]
+    assert in_process and in_children == in_process, (in_process, executed.stderr[-3000:])
+
+    broken = cell_with(nb, "dot_loop_solution")
+    broken["source"] = "raise RuntimeError('needs a file that is not there')\n"
+    save(course_copy, nb)
+    found = problems(validate(course_copy, "01-linear-algebra"))
+    assert any(
+        "(dot_loop_solution): the solution cell raises when run on its own: RuntimeError" in p
+        for p in found
+    ), found
+
+
 def test_a_title_that_drifted_from_its_checker_is_reported(course_copy: Path) -> None:
     manifest = course_copy / "course.yaml"
     manifest.write_text(

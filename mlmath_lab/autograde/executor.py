@@ -26,13 +26,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING, Any
 
 from .limits import Limits
 from .zygote import FrameTooLarge, recv_frame, send_frame
+
+if TYPE_CHECKING:
+    # nbformat's import costs 2 s here (jsonschema's format checkers): ``run`` imports it,
+    # so that starting a zygote early (``launch_early_zygote``) does not wait for it
+    from nbformat import NotebookNode
 
 DEFAULT_PRELOAD = (
     "numpy",
@@ -220,7 +222,7 @@ class PrewarmedExecutor:
         restored = list(dict.fromkeys(restored))
         if problem is None and widgets.get("state"):
             # As nbclient, once every cell ran: the widgets' state, for feedback to show them.
-            nb.metadata["widgets"] = nbformat.from_dict(widgets["state"])
+            nb.metadata["widgets"] = _from_dict(widgets["state"])
         return ExecutionResult(nb, problem, time.monotonic() - started, restored)
 
     def _hello(self, sock: socket.socket, deadline: float) -> int:
@@ -267,7 +269,7 @@ class PrewarmedExecutor:
                 f"{where} ran longer than {self.limits.cell_timeout:g} s and did not stop when "
                 "interrupted, so its process was killed; later cells were not run"
             ) from None
-        cell.outputs = [nbformat.from_dict(output) for output in reply["outputs"]]
+        cell.outputs = [_from_dict(output) for output in reply["outputs"]]
         cell.execution_count = reply["execution_count"]
         if reply.get("widgets") is not None:
             widgets["state"] = reply["widgets"]
@@ -448,18 +450,19 @@ _early: _ZygoteProcess | None = None
 _early_lock = threading.Lock()
 
 
-def launch_early_zygote() -> None:
-    """Start the default zygote now, for an autograde run about to begin: its imports (about
-    2 s of torch) overlap the command's own start-up and configuration, instead of starting
-    when the run reaches its first submission. The run's executor adopts it (``launch``);
-    one that is never adopted is stopped at exit."""
+def launch_early_zygote(preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
+    """Start a zygote now, for an autograde (or validate) run about to begin: its imports
+    (seconds of torch) overlap the command's own start-up and configuration, instead of
+    starting when the run reaches its first notebook. The run's executor adopts it
+    (``launch``) if it wants the same ``preload``; one that is never adopted is stopped at
+    exit."""
     global _early
     with _early_lock:
         if _early is not None:
             return
         env = _zygote_environment()
         env["NBGRADER_EXECUTION"] = "autograde"  # as the run sets it around its executor
-        _early = _ZygoteProcess.start(DEFAULT_PRELOAD, SANDBOX_ENTRY, env)
+        _early = _ZygoteProcess.start(tuple(preload), SANDBOX_ENTRY, env)
     atexit.register(_stop_early_zygote)
 
 
@@ -482,6 +485,12 @@ def _stop_early_zygote() -> None:
         early, _early = _early, None
     if early is not None:
         early.discard()
+
+
+def _from_dict(value: Any) -> Any:
+    from nbformat import from_dict
+
+    return from_dict(value)
 
 
 def _is_instructor_cell(cell: NotebookNode) -> bool:

@@ -4,16 +4,21 @@ which costs milliseconds instead of a kernel's seconds of start-up and imports."
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat import NotebookNode
+from .solutions import PROOFS_LINE, CheckerProof, proofs_from_json
+
+if TYPE_CHECKING:
+    # imported where used: nbformat costs 2 s (jsonschema's format checkers), and
+    # ``validate_preload`` is read before an early zygote starts
+    from nbformat import NotebookNode
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ def run_notebook(
     A cell that times out or kills the kernel is reported as that cell's error: the rest of
     the notebook is not run.
     """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -67,6 +75,14 @@ def _errors_in(nb: NotebookNode) -> dict[int, CellError]:
     return errors
 
 
+def validate_preload() -> tuple[str, ...]:
+    """What validate's zygote imports: autograde's preloads and the proofs' entry point (a
+    child may not import what the zygote did not)."""
+    from ..autograde.executor import DEFAULT_PRELOAD
+
+    return (*DEFAULT_PRELOAD, "mlmath_lab.course.solutions")
+
+
 class PrewarmedRunner:
     """Runs notebooks in forked children of one warm zygote (autograde's executor).
 
@@ -88,7 +104,7 @@ class PrewarmedRunner:
             max_output_bytes=10_000_000,
         )
         self.cell_timeout = cell_timeout
-        self._executor = PrewarmedExecutor(limits, lazy=True)
+        self._executor = PrewarmedExecutor(limits, validate_preload(), lazy=True)
 
     def __enter__(self) -> PrewarmedRunner:
         self._executor.__enter__()
@@ -104,6 +120,46 @@ class PrewarmedRunner:
 
     def run(self, nb: NotebookNode, cwd: Path) -> dict[int, CellError]:
         """Run ``nb`` (in place) as ``run_notebook`` does, and return each cell's error."""
+        result = self._run_in_copy(nb, cwd)
+        errors = _errors_in(result.notebook)
+        if result.problem is not None:
+            last = max((i for i, c in enumerate(nb.cells) if c.get("outputs")), default=0)
+            errors.setdefault(last, CellError(last, "NotebookStopped", result.problem))
+        return errors
+
+    def prove(self, assignment: str, path: Path, nb: NotebookNode) -> list[CheckerProof | str]:
+        """``solutions.prove_notebook(assignment, path, nb)``, run in a child: torch and the
+        checkers are imported there already, and the proofs of several notebooks run at once."""
+        from nbformat import v4
+
+        call = f"print_proofs({assignment!r}, {path.name!r})"
+        runner = v4.new_notebook(
+            cells=[
+                v4.new_code_cell(f"from mlmath_lab.course.solutions import print_proofs\n{call}")
+            ]
+        )
+        result = self._run_in_copy(runner, path.parent, {path.name: json.dumps(nb)})
+        printed = "".join(
+            output.get("text", "")
+            for cell in result.notebook.cells
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "stream"
+        )
+        for line in printed.splitlines():
+            if line.startswith(PROOFS_LINE):
+                return proofs_from_json(line.removeprefix(PROOFS_LINE))
+        why = result.problem or next(
+            (f"{e.ename}: {e.evalue}" for e in _errors_in(result.notebook).values()),
+            "it printed no proofs",
+        )
+        # "where: reason", as prove_notebook's own findings
+        return [f"proofs: the checkers could not be proven in a pre-warmed child: {why}"]
+
+    def _run_in_copy(
+        self, nb: NotebookNode, cwd: Path, files: Mapping[str, str] | None = None
+    ) -> Any:
+        """Run ``nb`` in a scratch copy of ``cwd`` (its data files, no notebooks), with
+        ``files`` (name: text) written beside them."""
         workdir = Path(tempfile.mkdtemp(prefix="mlmath-lab-validate-"))
         try:
             for item in cwd.iterdir():
@@ -111,11 +167,8 @@ class PrewarmedRunner:
                     continue
                 copy: Any = shutil.copytree if item.is_dir() else shutil.copy2
                 copy(item, workdir / item.name)
-            result = self._executor.run(nb, workdir)
+            for name, text in (files or {}).items():
+                (workdir / name).write_text(text, encoding="utf-8")
+            return self._executor.run(nb, workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        errors = _errors_in(result.notebook)
-        if result.problem is not None:
-            last = max((i for i, c in enumerate(nb.cells) if c.get("outputs")), default=0)
-            errors.setdefault(last, CellError(last, "NotebookStopped", result.problem))
-        return errors

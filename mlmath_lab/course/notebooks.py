@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-from nbformat import NotebookNode
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -50,6 +50,10 @@ def read_notebook(path: Path) -> NotebookNode:
         ) from None
     if not isinstance(raw, dict) or "cells" not in raw:
         raise NotebookError(f"{path}: not a Jupyter notebook (no 'cells' list)")
+    # imported here: nbformat's schema validation pulls in jsonschema's format checkers (2 s
+    # here), which the code that only looks at cells (a proof in a pre-warmed child) skips
+    import nbformat
+
     try:
         return nbformat.reads(text, as_version=4)
     except Exception as error:  # nbformat raises several types for malformed documents
@@ -79,7 +83,7 @@ def is_solution(cell: NotebookNode) -> bool:
 def graded_tests(path: Path, nb: NotebookNode) -> list[GradedTest]:
     tests: list[GradedTest] = []
     solutions: list[str] = []
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb["cells"]):  # a NotebookNode or its plain JSON
         meta = nbgrader_meta(cell)
         if is_solution(cell) and cell.get("cell_type") == "code":
             solutions.append(str(meta.get("grade_id", "")))
@@ -90,7 +94,7 @@ def graded_tests(path: Path, nb: NotebookNode) -> list[GradedTest]:
                     index,
                     str(meta.get("grade_id", "")),
                     float(meta.get("points", 0) or 0),
-                    cell.source,
+                    cell["source"],
                     tuple(solutions),
                 )
             )

@@ -9,14 +9,15 @@ than its own cells is reported.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from nbformat import NotebookNode
 
 from .. import checks as checks_package
 from ..checks import Case, as_cases
@@ -24,6 +25,12 @@ from ..checks.proof import Proof, prove, prove_hidden_cases
 from ..checks.registry import UnknownExercise, get_checker
 from .hidden import hidden_region
 from .notebooks import graded_tests, is_solution, nbgrader_meta
+
+# how a pre-warmed child's proofs reach validate: one line of its output, this, then JSON
+PROOFS_LINE = "mlmath-lab proofs: "
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 CHECKED = re.compile(r"""\bcheck\(\s*["']([^"']+)["']\s*,\s*([A-Za-z_]\w*)""")
 
@@ -35,12 +42,12 @@ class SolutionError(Exception):
 def run_solution_cells(path: Path, nb: NotebookNode) -> dict[str, Any]:
     """The namespace after running every solution cell of ``nb``, in order."""
     namespace: dict[str, Any] = {"np": np, "__name__": "__main__"}
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb["cells"]):  # a NotebookNode or its plain JSON
         if cell.get("cell_type") != "code" or not is_solution(cell):
             continue
         grade_id = nbgrader_meta(cell).get("grade_id", "")
         try:
-            code = compile(cell.source, f"{path.name}:cell {index} ({grade_id})", "exec")
+            code = compile(cell["source"], f"{path.name}:cell {index} ({grade_id})", "exec")
             exec(code, namespace)
         except Exception as error:
             raise SolutionError(
@@ -118,3 +125,32 @@ def hidden_cases(source: str, namespace: dict[str, Any]) -> list[list[Case]]:
     finally:
         checks_package.check = original
     return recorded
+
+
+def proofs_to_json(found: list[CheckerProof | str]) -> str:
+    """``prove_notebook``'s findings as JSON (a string stays a string)."""
+    return json.dumps(
+        [item if isinstance(item, str) else dataclasses.asdict(item) for item in found]
+    )
+
+
+def proofs_from_json(text: str) -> list[CheckerProof | str]:
+    """The findings ``proofs_to_json`` wrote."""
+    found: list[CheckerProof | str] = []
+    for item in json.loads(text):
+        if isinstance(item, str):
+            found.append(item)
+        else:
+            found.append(CheckerProof(item["exercise"], item["cell"], Proof(**item["proof"])))
+    return found
+
+
+def print_proofs(assignment: str, notebook_file: str) -> None:
+    """Prove the checkers of the notebook in ``notebook_file`` (plain JSON, in the working
+    folder) and print the findings as one line: ``validate`` runs this in a pre-warmed child,
+    where torch and every checker are imported already, several notebooks at a time."""
+    path = Path(notebook_file)
+    # plain JSON, not nbformat (whose import costs a child 2 s); validate wrote the sources
+    # as strings, as nbformat holds them
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    print(PROOFS_LINE + proofs_to_json(prove_notebook(assignment, path, nb)), flush=True)

@@ -134,14 +134,16 @@ class Validator(LoggingConfigurable):
     ) -> list[Problem]:
         say = progress or (lambda message: None)
         problems: list[Problem] = []
-        # With the pre-warmed executor, notebooks run in its children while this thread goes
-        # on proving checkers and releasing the next assignment; their problems join at the end.
+        # With the pre-warmed executor the checkers are proven, and the notebooks run, in its
+        # children, two at a time on two cores; this thread meanwhile reads the notebooks and
+        # makes the releases (nbgrader), and the children's findings join at the end.
         with ThreadPoolExecutor(
             max_workers=os.cpu_count() or 1, thread_name_prefix="validate-run"
         ) as pool:
             runs: list[Future[list[Problem]]] = []
             manifest = self._manifest(course, problems)
             names = list(assignments) if assignments else self._all_assignments(course, manifest)
+            readable: dict[str, dict[Path, NotebookNode]] = {}
             for name in names:
                 folder = course.source / name
                 if not folder.is_dir():
@@ -152,6 +154,32 @@ class Validator(LoggingConfigurable):
                 notebooks = self._read_all(course, name, problems)
                 if len(problems) > unreadable:
                     continue  # an unreadable notebook: its exercises and release are unjudged
+                readable[name] = notebooks
+                for path, nb in notebooks.items():
+                    problems += static_problems(path, nb)
+                    problems += solutions_outside_solution_cells(path, nb)
+                    problems += hidden_test_problems(path, nb)
+                problems += duplicate_grade_ids(notebooks)
+                if manifest is not None:
+                    problems += manifest_problems(manifest, name, notebooks, folder)
+            # The proofs first, the longest first (a notebook's size stands for its number
+            # of exercises): the notebook runs, shorter, fill the cores in after them.
+            in_children: dict[Path, Future[list[CheckerProof | str]]] = {}
+            if self._runner is not None:
+                jobs = [
+                    (name, path, nb) for name, nbs in readable.items() for path, nb in nbs.items()
+                ]
+                for name, path, nb in sorted(jobs, key=lambda job: -len(job[1].read_bytes())):
+                    say(f"{name}: proving the checkers of {path.name} (in a child)")
+                    in_children[path] = pool.submit(
+                        self._runner.prove, name, path, copy.deepcopy(nb)
+                    )
+            else:
+                for name, notebooks in readable.items():
+                    for path, nb in notebooks.items():
+                        say(f"{name}: proving the checkers of {path.name}")
+                        problems += self._proof_problems(path, prove_notebook(name, path, nb))
+            for name, notebooks in readable.items():
                 if notebooks:
                     config = nbgrader_config or Config()
                     problems += self._release(
@@ -165,23 +193,17 @@ class Validator(LoggingConfigurable):
                         execute,
                         pool if self._runner is not None else None,
                     )
-                for path, nb in notebooks.items():
-                    problems += static_problems(path, nb)
-                    problems += solutions_outside_solution_cells(path, nb)
-                    problems += hidden_test_problems(path, nb)
-                    say(f"{name}: proving the checkers of {path.name}")
-                    problems += self._prove(name, path, nb)
-                problems += duplicate_grade_ids(notebooks)
-                if manifest is not None:
-                    problems += manifest_problems(manifest, name, notebooks, folder)
+            for path in (path for nbs in readable.values() for path in nbs if in_children):
+                problems += self._proof_problems(path, in_children[path].result())  # in order
             for run in runs:
                 problems += run.result()
         return problems
 
     # -- steps ------------------------------------------------------------------------------
-    def _prove(self, assignment: str, path: Path, nb: NotebookNode) -> list[Problem]:
+    def _proof_problems(self, path: Path, proofs: list[CheckerProof | str]) -> list[Problem]:
+        """Keep what proving ``path``'s checkers found; the problems among it."""
         problems = []
-        for found in prove_notebook(assignment, path, nb):
+        for found in proofs:
             if isinstance(found, str):
                 where, _, reason = found.partition(": ")
                 problems.append(Problem(path, where, reason))

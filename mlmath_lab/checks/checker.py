@@ -57,10 +57,19 @@ class _Trial:
     got: Any
     expected: Any
     outcome: CaseOutcome
+    # the comparator's finding, whose summaries of the two values the outcome gets only when
+    # it is shown (``Checker.run``): a proof's thousands of mistake trials never show theirs
+    mismatch: Mismatch | None = None
 
     @property
     def expects_error(self) -> bool:
         return isinstance(self.expected, Raised)
+
+    def shown(self) -> CaseOutcome:
+        """The outcome with the summaries of yours and expected, for a student to read."""
+        if self.mismatch is not None and not (self.outcome.got or self.outcome.expected):
+            self.outcome.got, self.outcome.expected = self.mismatch.got, self.mismatch.expected
+        return self.outcome
 
 
 class Checker:
@@ -140,7 +149,7 @@ class Checker:
             if expected is not None and cases is None:
                 raise ValueError("expected outputs are given only with the cases they belong to")
             trials = self._trials(student, self.cases() if cases is None else list(cases), expected)
-            result.cases = [t.outcome for t in trials]
+            result.cases = [t.shown() for t in trials]
             if any(isinstance(t.got, Raised) and t.got.not_implemented for t in trials):
                 result.status = "not_implemented"
                 return result
@@ -180,24 +189,25 @@ class Checker:
                 if expected is not None
                 else call_quietly(self.reference, *copy.deepcopy(pristine))
             )
-            outcome = self._outcome(case, got, wanted)
+            outcome, mismatch = self._outcome(case, got, wanted)
             if outcome.passed and self.inputs_unchanged:
                 changed = changed_inputs(student, pristine, passed_args)
                 if changed:
                     outcome = CaseOutcome(case.name, "failed", changed)
-            trials.append(_Trial(case, got, wanted, outcome))
+            trials.append(_Trial(case, got, wanted, outcome, mismatch))
         return trials
 
-    def _outcome(self, case: Case, got: Any, expected: Any) -> CaseOutcome:
+    def _outcome(self, case: Case, got: Any, expected: Any) -> tuple[CaseOutcome, Mismatch | None]:
+        """The case's outcome, and the comparator's mismatch (whose summaries it lacks)."""
         if isinstance(expected, Raised):
-            return _expect_raise(case, got, expected)
+            return _expect_raise(case, got, expected), None
         if isinstance(got, Raised):
             error = describe_student_error(got.error)
-            return CaseOutcome(case.name, "error", error.splitlines()[0], error=error)
+            return CaseOutcome(case.name, "error", error.splitlines()[0], error=error), None
         mismatch = self.comparator(got, expected)
         if mismatch is None:
-            return CaseOutcome(case.name, "passed")
-        return CaseOutcome(case.name, "failed", mismatch.message, mismatch.got, mismatch.expected)
+            return CaseOutcome(case.name, "passed"), None
+        return CaseOutcome(case.name, "failed", mismatch.message), mismatch
 
     # -- naming the mistake --------------------------------------------------------------------
     def reference_outputs(self, cases: Sequence[Case]) -> list[Any]:

@@ -76,11 +76,11 @@ def _errors_in(nb: NotebookNode) -> dict[int, CellError]:
 
 
 def validate_preload() -> tuple[str, ...]:
-    """What validate's zygote imports: autograde's preloads and the proofs' entry point (a
-    child may not import what the zygote did not)."""
+    """What validate's zygote imports: autograde's preloads, the proofs' entry point (a
+    child may not import what the zygote did not), and draft figures (``draft_figures``)."""
     from ..autograde.executor import DEFAULT_PRELOAD
 
-    return (*DEFAULT_PRELOAD, "mlmath_lab.course.solutions")
+    return (*DEFAULT_PRELOAD, "mlmath_lab.course.solutions", "mlmath_lab.course.draft_figures")
 
 
 class PrewarmedRunner:

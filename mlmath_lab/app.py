@@ -309,7 +309,11 @@ def _early_zygote_preload(args: list[str]) -> tuple[str, ...] | None:
         from .autograde.executor import DEFAULT_PRELOAD
 
         return DEFAULT_PRELOAD
-    kernel = any(a.startswith("--Validator.executor") and "kernel" in a for a in args)
+    # --Validator.executor=kernel, or the value as the next argument
+    kernel = any(
+        a.startswith("--Validator.executor") and "kernel" in f"{a} {following}"
+        for a, following in zip(args, [*args[1:], ""], strict=True)
+    )
     if args[:1] == ["validate"] and "--no-execute" not in args and not kernel:
         # (an nbgrader_config.py that chooses the kernel executor leaves it unused: stopped
         # at exit)

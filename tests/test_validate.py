@@ -263,3 +263,18 @@ def test_exercises_listed_out_of_order_are_reported(course_copy: Path) -> None:
     manifest.write_text(text.replace(first, "@@").replace(second, first).replace("@@", second))
     found = problems(validate(course_copy, "--no-execute", "01-linear-algebra"))
     assert any("another order than the notebook" in p for p in found), found
+
+
+def test_the_zygote_starts_with_the_command_only_when_validate_will_use_it() -> None:
+    from mlmath_lab.app import _early_zygote_preload
+    from mlmath_lab.course.execute import validate_preload
+
+    assert _early_zygote_preload(["validate", "--course-dir=x"]) == validate_preload()
+    for unused in (
+        ["validate", "--no-execute"],
+        ["validate", "--Validator.executor=kernel"],
+        ["validate", "--Validator.executor", "kernel"],
+        ["validate", "--help"],
+        ["report", "01-linear-algebra"],
+    ):
+        assert _early_zygote_preload(unused) is None, unused

@@ -169,11 +169,10 @@ class Validator(LoggingConfigurable):
                 jobs = [
                     (name, path, nb) for name, nbs in readable.items() for path, nb in nbs.items()
                 ]
-                for name, path, nb in sorted(jobs, key=lambda job: -len(job[1].read_bytes())):
+                for name, path, nb in sorted(jobs, key=lambda job: -job[1].stat().st_size):
                     say(f"{name}: proving the checkers of {path.name} (in a child)")
-                    in_children[path] = pool.submit(
-                        self._runner.prove, name, path, copy.deepcopy(nb)
-                    )
+                    # prove() only writes nb out as JSON: no copy needed
+                    in_children[path] = pool.submit(self._runner.prove, name, path, nb)
             else:
                 for name, notebooks in readable.items():
                     for path, nb in notebooks.items():

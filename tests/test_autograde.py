@@ -56,7 +56,8 @@ class NbclientExecutor:
     def wait_ready(self) -> None:
         return None  # a kernel per run: nothing to warm up
 
-    def run(self, nb: NotebookNode, workdir: Path) -> _Result:
+    def run(self, nb: NotebookNode, workdir: Path, verdicts: object = None) -> _Result:
+        # nbgrader's way: every cell, the graded ones too, runs in the kernel
         from nbgrader.preprocessors import Execute
 
         started = time.monotonic()
@@ -394,7 +395,7 @@ def test_failed_student_leaves_no_rows_or_folder(course: Path) -> None:
     submit(course, {"ok": _release(course), "crash": _release(course)})
 
     class Crashing(NbclientExecutor):
-        def run(self, nb: NotebookNode, workdir: Path) -> _Result:
+        def run(self, nb: NotebookNode, workdir: Path, verdicts: object = None) -> _Result:
             if (workdir / "marker-crash").exists():  # the submission's own file, copied in
                 return _Result(nb, "the kernel died (memory limit)", 0.0)
             return super().run(nb, workdir)
@@ -422,7 +423,7 @@ def test_a_submission_changed_during_the_run_is_graded_as_it_is_at_the_end(
     runs: list[str] = []
 
     class Replacing(NbclientExecutor):
-        def run(self, nb: NotebookNode, workdir: Path) -> _Result:
+        def run(self, nb: NotebookNode, workdir: Path, verdicts: object = None) -> _Result:
             runs.append(notebook_digest(nb))
             if len(runs) == 1:  # while pass 1's notebook runs, the student's file changes
                 nbformat.write(batch(course)["correct"], submitted)
@@ -570,7 +571,12 @@ def test_a_hostile_class_is_graded_and_each_attack_is_named(released: Path, tmp_
         assert scores[student]["linear_algebra/dot_loop"] == 0
     # The monkeypatching student is not fooled into points: softmax (2 points) scores 0.
     assert scores["patcher"]["linear_algebra/softmax"] == 0 and totals["patcher"] == 13
-    assert "NOTE patcher: its code patched" in out and "mlmath_lab.checks.check" in out
+    # Its patches could not reach the verdict (decided in the grader): nothing to restore,
+    # and the summary claims nothing about its process.
+    assert "NOTE patcher" not in out
+    patched = nbformat.read(ours / "autograded" / "patcher" / ASSIGNMENT / NOTEBOOK, 4)
+    softmax_test = patched.cells[_code_cell_index(patched, "softmax")]
+    assert [o.ename for o in softmax_test.outputs if o.output_type == "error"] == ["CheckFailed"]
     # The hidden tests are not on disk for the student to read.
     graded = nbformat.read(ours / "autograded" / "reader" / ASSIGNMENT / NOTEBOOK, as_version=4)
     dot_solution = graded.cells[_code_cell_index(graded, "dot_loop_solution")]

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     # so that starting a zygote early (``launch_early_zygote``) does not wait for it
     from nbformat import NotebookNode
 
+    from .verdicts import TestCellPlan, VerdictPlans
+
 DEFAULT_PRELOAD = (
     "numpy",
     "torch",
@@ -188,8 +190,13 @@ class PrewarmedExecutor:
 
     # -- running --------------------------------------------------------------------------
 
-    def run(self, nb: NotebookNode, workdir: Path) -> ExecutionResult:
-        """Run the code cells of ``nb`` (in place) in a new child working in ``workdir``."""
+    def run(
+        self, nb: NotebookNode, workdir: Path, verdicts: VerdictPlans | None = None
+    ) -> ExecutionResult:
+        """Run the code cells of ``nb`` (in place) in a new child working in ``workdir``.
+
+        A graded cell that ``verdicts`` has a plan for is decided here, in the grader
+        (``verdicts.decide_cell``): the child only calls the student's functions."""
         self.wait_ready()
         started = time.monotonic()
         deadline = started + self.limits.notebook_timeout
@@ -210,7 +217,15 @@ class PrewarmedExecutor:
             for index, cell in enumerate(nb.cells):
                 # nbclient runs code cells that are not blank, and only those.
                 if cell.cell_type == "code" and cell.source.strip():
-                    restored += self._run_cell(sock, pid, index, cell, deadline, widgets)
+                    plan = (
+                        verdicts.plan_for(cell.source)
+                        if verdicts is not None and _is_graded_test(cell)
+                        else None
+                    )
+                    if plan is not None:
+                        self._decide_cell(sock, pid, index, cell, deadline, plan)
+                    else:
+                        restored += self._run_cell(sock, pid, index, cell, deadline, widgets)
         except _Stopped as stop:
             problem = str(stop)
         except OSError as exc:
@@ -253,27 +268,59 @@ class PrewarmedExecutor:
         deadline: float,
         widgets: dict[str, Any],
     ) -> list[str]:
+        from .verdicts import ChildLost
+
         where = _cell_name(index, cell)
-        now = time.monotonic()
-        if now >= deadline:
-            raise _Stopped(self._notebook_timeout(where))
-        send_frame(sock, {"source": cell.source, "graded": _is_instructor_cell(cell)})
-        hard_stop = min(now + self.limits.cell_timeout + HARD_STOP_GRACE_S, deadline)
+        _soft, hard = self._cell_deadlines(where, deadline)
+        channel = _Channel(self, sock, pid, where, deadline)
         try:
-            reply = self._receive(sock, pid, hard_stop, where)
-        except TimeoutError:
-            self._kill(pid)
-            if hard_stop >= deadline:
-                raise _Stopped(self._notebook_timeout(where)) from None
-            raise _Stopped(
-                f"{where} ran longer than {self.limits.cell_timeout:g} s and did not stop when "
-                "interrupted, so its process was killed; later cells were not run"
-            ) from None
+            channel.send({"source": cell.source, "graded": _is_instructor_cell(cell)})
+            reply = channel.receive(hard)
+        except ChildLost as lost:
+            raise _Stopped(str(lost)) from None
         cell.outputs = [_from_dict(output) for output in reply["outputs"]]
         cell.execution_count = reply["execution_count"]
         if reply.get("widgets") is not None:
             widgets["state"] = reply["widgets"]
         return [str(name) for name in reply.get("restored", [])]
+
+    def _decide_cell(
+        self,
+        sock: socket.socket,
+        pid: int,
+        index: int,
+        cell: NotebookNode,
+        deadline: float,
+        plan: TestCellPlan,
+    ) -> None:
+        """A graded cell decided in the grader, on the student's functions in the child."""
+        from .verdicts import ChildLost, StudentProcessError, decide_cell
+
+        where = _cell_name(index, cell)
+        soft, hard = self._cell_deadlines(where, deadline)
+        channel = _Channel(self, sock, pid, where, deadline)
+        try:
+            verdict = decide_cell(channel, plan, soft, hard)
+        except ChildLost as lost:
+            raise _Stopped(str(lost)) from None
+        except StudentProcessError as error:
+            self._kill(pid)
+            raise _Stopped(
+                f"{where}: {error}; its process was stopped and later cells were not run"
+            ) from None
+        cell.outputs = [_from_dict(output) for output in verdict.outputs]
+        cell.execution_count = verdict.execution_count
+
+    def _cell_deadlines(self, where: str, deadline: float) -> tuple[float, float]:
+        """When a cell starting now times out, and when its process is killed if it does
+        not stop (both within the notebook's own deadline)."""
+        now = time.monotonic()
+        if now >= deadline:
+            raise _Stopped(self._notebook_timeout(where))
+        return (
+            min(now + self.limits.cell_timeout, deadline),
+            min(now + self.limits.cell_timeout + HARD_STOP_GRACE_S, deadline),
+        )
 
     def _notebook_timeout(self, where: str) -> str:
         return (
@@ -390,6 +437,53 @@ class PrewarmedExecutor:
         return data.decode(errors="replace").strip()
 
 
+class _Channel:
+    """One child's connection, as ``verdicts`` uses it: every way of losing the child is a
+    ``ChildLost`` with the reason the executor gives for it."""
+
+    def __init__(
+        self,
+        executor: PrewarmedExecutor,
+        sock: socket.socket,
+        pid: int,
+        where: str,
+        deadline: float,
+    ) -> None:
+        self.executor, self.sock, self.pid, self.where = executor, sock, pid, where
+        self.notebook_deadline = deadline
+
+    def send(self, message: dict[str, Any]) -> None:
+        from .verdicts import ChildLost
+
+        try:
+            send_frame(self.sock, message)
+        except OSError as exc:
+            raise ChildLost(
+                f"the grader lost its connection to the notebook's process: {exc}"
+            ) from None
+
+    def receive(self, deadline: float) -> Any:
+        from .verdicts import ChildLost
+
+        executor = self.executor
+        try:
+            return executor._receive(self.sock, self.pid, deadline, self.where)
+        except _Stopped as stop:
+            raise ChildLost(str(stop)) from None
+        except TimeoutError:
+            executor._kill(self.pid)
+            if deadline >= self.notebook_deadline:
+                raise ChildLost(executor._notebook_timeout(self.where)) from None
+            raise ChildLost(
+                f"{self.where} ran longer than {executor.limits.cell_timeout:g} s and did not "
+                "stop when interrupted, so its process was killed; later cells were not run"
+            ) from None
+        except OSError as exc:
+            raise ChildLost(
+                f"the grader lost its connection to the notebook's process: {exc}"
+            ) from None
+
+
 @dataclass
 class _ZygoteProcess:
     """A started zygote: its process, its private folder, and the socket it will listen on."""
@@ -497,6 +591,12 @@ def _is_instructor_cell(cell: NotebookNode) -> bool:
     """A graded or locked cell (nbgrader restores its source): it runs on unpatched checks."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return bool(meta.get("grade") or meta.get("locked")) and not meta.get("solution")
+
+
+def _is_graded_test(cell: NotebookNode) -> bool:
+    """An autograded test cell: graded, not a solution (nbgrader restored its source)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _cell_name(index: int, cell: NotebookNode) -> str:

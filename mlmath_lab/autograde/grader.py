@@ -68,7 +68,7 @@ class ExecutionResultLike(Protocol):
 class NotebookExecutor(Protocol):
     """What the grader needs from ``executor.PrewarmedExecutor`` (thread-safe ``run``)."""
 
-    def run(self, nb: NotebookNode, workdir: Path) -> ExecutionResultLike: ...
+    def run(self, nb: NotebookNode, workdir: Path, verdicts: Any = None) -> ExecutionResultLike: ...
 
     def wait_ready(self) -> None:
         """Raise if the executor cannot run notebooks (it may start in the background)."""
@@ -304,7 +304,8 @@ def _converter_class() -> type:
             return reusing_exporter  # type: ignore[no-any-return]
 
         submission: Submission | None = None
-        rerun: Callable[[NotebookNode, Path], ExecutionResultLike] | None = None
+        rerun: Callable[..., ExecutionResultLike] | None = None
+        verdicts: Any = None
         failure: str | None = None
 
         def _init_preprocessors(self) -> None:
@@ -364,7 +365,7 @@ def _converter_class() -> type:
                 workdir = Path(tempfile.mkdtemp(prefix="mlmath-lab-autograde-"))
                 try:
                     shutil.copytree(resources["metadata"]["path"], workdir, dirs_exist_ok=True)
-                    result = self.rerun(copy.deepcopy(nb), workdir)
+                    result = self.rerun(copy.deepcopy(nb), workdir, self.verdicts)
                 finally:
                     shutil.rmtree(workdir, ignore_errors=True)
             assert result is not None
@@ -504,6 +505,14 @@ class Autograder(LoggingConfigurable):
                     f"no assignment {assignment!r} in the gradebook {coursedir.db_url}: "
                     f"run `nbgrader generate_assignment {assignment}` first"
                 ) from None
+        # Which checks each graded cell runs, read from the gradebook's source cells and
+        # run here: the verdicts are decided in this process (verdicts.py).
+        verdicts = _verdict_plans(cells)
+        self._verdicts = verdicts
+        for grade_id, why in sorted(verdicts.unplanned.items()):
+            summary.notes[f"(cell {grade_id})"] = (
+                f"graded in the student's process, as nbgrader does, because {why}"
+            )
         submissions, summary.skipped = self._find_submissions(
             coursedir, assignment, known, students, force
         )
@@ -551,7 +560,7 @@ class Autograder(LoggingConfigurable):
                         summary.failed[sub.student] = sub.problem
                         progress.advance(f"FAILED {sub.student}: {sub.problem}", important=True)
                         continue
-                    future = pool.submit(self._execute, executor, sub, workdir)
+                    future = pool.submit(self._execute, executor, sub, workdir, verdicts)
                     pending[future] = sub
                 executor.wait_ready()  # a zygote that cannot start stops the run, with its log
                 # Pass 2, in the main thread, as each student's executions come back.
@@ -680,14 +689,14 @@ class Autograder(LoggingConfigurable):
             )
 
     @staticmethod
-    def _execute(executor: NotebookExecutor, sub: Submission, workdir: Path) -> None:
+    def _execute(executor: NotebookExecutor, sub: Submission, workdir: Path, verdicts: Any) -> None:
         """In a worker thread: the student's notebooks in order, in one working copy (as
         nbgrader runs them in autograded/<student>/<assignment>)."""
         try:
             for execution in sub.executions.values():
                 try:
                     # run() fills this notebook in; pass 2 needs only its outputs
-                    execution.result = executor.run(execution.nb, workdir)
+                    execution.result = executor.run(execution.nb, workdir, verdicts)
                 except Exception as error:
                     execution.error = f"the executor failed: {_describe(error)}"
         finally:
@@ -727,6 +736,7 @@ class Autograder(LoggingConfigurable):
         converter.log = logger
         converter.submission = sub
         converter.rerun = executor.run
+        converter.verdicts = self._verdicts
         converter.assignment_cells = cells
         reason: str | None = None
         # One transaction: the student's rows are committed once, complete, or not at all.
@@ -807,6 +817,20 @@ def _autograde_env() -> Iterator[None]:
             os.environ.pop("NBGRADER_EXECUTION", None)
         else:
             os.environ["NBGRADER_EXECUTION"] = before
+
+
+def _verdict_plans(cells: Any) -> Any:
+    """The plans of the assignment's graded test cells (``verdicts.VerdictPlans``)."""
+    from .verdicts import VerdictPlans
+
+    sources: dict[str, str] = {}
+    for record in cells.notebooks.values():
+        graded = {c.name for c in record.grade_cells}
+        solutions = {c.name for c in record.solution_cells}
+        for cell in record.source_cells:
+            if cell.cell_type == "code" and cell.name in graded and cell.name not in solutions:
+                sources[cell.name] = cell.source
+    return VerdictPlans.from_sources(sources)
 
 
 def _tampering_note(sub: Submission) -> str | None:

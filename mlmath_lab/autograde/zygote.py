@@ -329,6 +329,14 @@ class Zygote:
             message = recv_frame(conn)
             if message is None:
                 os._exit(0)
+            if "source" not in message:  # the grader deciding a graded cell: calls only
+                from . import child_calls
+
+                answer = child_calls.handle(self.shell, conn, message, limits.max_output_bytes)
+                if os.getpid() != me:
+                    os._exit(0)
+                send_frame(conn, answer)
+                continue
             restored = self.restore_the_checks() if message.get("graded") else []
             count = self.shell.execution_count
             run_cell(self.shell, message["source"], limits.cell_timeout, limits.max_output_bytes)

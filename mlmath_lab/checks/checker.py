@@ -125,13 +125,16 @@ class Checker:
         cases: Sequence[Case] | None = None,
         scan_source: bool = True,
         expected: Sequence[Any] | None = None,
+        mistake_outputs: Callable[[Misconception], Sequence[Any]] | None = None,
     ) -> CheckResult:
         """Check ``student`` on this exercise's cases, or on ``cases`` (a test cell's hidden
         cases: inputs only, their expected values come from the reference).
 
         ``scan_source=False`` skips the forbidden-calls rule, for code that is not a student's
         (the reference and the known mistakes, when a checker is proven). ``expected`` are
-        the reference's outputs on ``cases`` (``reference_outputs``), when the caller has them.
+        the reference's outputs on ``cases`` (``reference_outputs``), when the caller has them;
+        ``mistake_outputs`` gives a known mistake's outputs on ``cases`` (the grader computes
+        them once per class, not once per student).
         """
         start = time.perf_counter()
         result = CheckResult(exercise=self.exercise, title=self.title, status="passed")
@@ -157,7 +160,7 @@ class Checker:
                 return result
             raised = any(t.outcome.error and not t.expects_error for t in trials)
             result.status = "error" if raised else "failed"
-            self._name_the_mistake(trials, result)
+            self._name_the_mistake(trials, result, mistake_outputs if cases is not None else None)
             return result
         finally:
             result.duration_ms = (time.perf_counter() - start) * 1000
@@ -224,10 +227,16 @@ class Checker:
             expected = self.reference_outputs(cases)
         return {m.name: self._trials(m.wrong, cases, expected) for m in self.misconceptions}
 
-    def _name_the_mistake(self, trials: list[_Trial], result: CheckResult) -> None:
+    def _name_the_mistake(
+        self,
+        trials: list[_Trial],
+        result: CheckResult,
+        mistake_outputs: Callable[[Misconception], Sequence[Any]] | None = None,
+    ) -> None:
         """Give the hint of the first known mistake that explains every case."""
         for mistake in self.misconceptions:
-            if self.explains(mistake, trials):
+            outputs = mistake_outputs(mistake) if mistake_outputs is not None else None
+            if self.explains(mistake, trials, outputs):
                 result.hint = mistake.hint
                 result.misconception = mistake.name
                 return

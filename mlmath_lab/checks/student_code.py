@@ -55,7 +55,13 @@ def is_notebook_cell(filename: str) -> bool:
 
 
 def describe_student_error(error: BaseException) -> str:
-    """``ExcType: message`` plus the student's frames only (cells and their own modules)."""
+    """``ExcType: message`` plus the student's frames only (cells and their own modules).
+
+    An error raised in another process (autograde's sandboxed child) was described there,
+    where its frames were; it carries that description."""
+    described = getattr(error, "__dict__", {}).get("mlmath_described")
+    if isinstance(described, str) and described:
+        return described
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)

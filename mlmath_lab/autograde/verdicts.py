@@ -1,0 +1,471 @@
+"""Graded test cells decided in the grader, not in the student's process.
+
+A graded test cell of the course says which checks run, on which inputs:
+``check("01-linear-algebra/dot_loop", dot_loop, cases=[Case(...), ...])``. The grader reads it
+from the gradebook's source cells (nbgrader's own copy, which the student cannot edit) and runs
+it *here*, once per run, with ``check`` recording its calls instead of checking: that gives each
+cell's plan — which exercise, which of the notebook's names is the student's answer, which
+cases. The student's function stays in the sandboxed child; the checker runs here and calls it
+through a :class:`RemoteAnswer`, which sends each case's inputs to the child and gets plain data
+back (``child_calls.py``). References, expected values, comparisons, hints and the verdict never
+exist in the child, so nothing the submission does to its own interpreter (patched modules,
+IPython hooks, tracing, threads, its end of the connection) can turn a failure into a pass.
+
+The grader then writes the cell's outputs itself — the check's result, and ``CheckFailed`` as
+an error output when it failed, as the check library shows them in a kernel — so nbgrader
+scores what the grader decided. A cell that cannot be planned (it does more than call checks)
+runs in the child as before, and the run's summary says so.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import threading
+import time
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from mlmath_lab.checks import Case, CheckResult, as_cases
+from mlmath_lab.checks.checker import Checker, Misconception
+from mlmath_lab.checks.registry import get_checker
+from mlmath_lab.checks.rules import Forbidden, ForbiddenUse, RemoteFunction
+
+from .plaindata import Encoder, PlainDataError, decode, decode_exception, encode, encode_exception
+
+# nbgrader's Execute.error_on_timeout, as the child records it for a cell that timed out.
+TIMEOUT_ENAME = "CellTimeoutError"
+TIMEOUT_TRACEBACK = "\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"
+CHECKS_MODULE = "mlmath_lab.checks"
+
+
+class NotPlannable(Exception):
+    """A graded cell whose checks the grader cannot run itself; the message says why."""
+
+
+class StudentProcessError(BaseException):
+    """The child answered a request with something other than the protocol's reply. Not an
+    ``Exception``: the checker would take it for an error of the student's function."""
+
+
+class ChildLost(BaseException):
+    """The executor lost the child (it died, flooded, or stopped answering); the message
+    says why, in an instructor's words. Not an ``Exception``, for the same reason."""
+
+
+class CellTimedOut(BaseException):
+    """The student's code ran past the cell's timeout (not an ``Exception``: the checker's
+    own error handling must not turn it into a failed case and go on)."""
+
+
+class Channel(Protocol):
+    """The executor's connection to one child: one request, its reply (raising the
+    executor's own errors when the child dies, floods or stops answering)."""
+
+    def send(self, message: dict[str, Any]) -> None: ...
+
+    def receive(self, deadline: float) -> Any: ...
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedCheck:
+    """One ``check(...)`` of a test cell, as the grader will run it."""
+
+    exercise: str
+    answer: str  # the notebook's name that holds the student's answer
+    cases: list[Case]
+    raise_on_failure: bool
+    checker: Checker
+    _expected: list[Any] | None = None
+    _mistakes: dict[str, list[Any]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def expected(self) -> list[Any]:
+        """The reference's outputs on the cases, computed once for the whole class."""
+        with self._lock:
+            if self._expected is None:
+                self._expected = self.checker.reference_outputs(self.cases)
+            return self._expected
+
+    def mistake_outputs(self, mistake: Misconception) -> list[Any]:
+        """A known mistake's outputs on the cases, computed once for the whole class."""
+        with self._lock:
+            if mistake.name not in self._mistakes:
+                self._mistakes[mistake.name] = [
+                    _call_quietly(mistake.wrong, case) for case in self.cases
+                ]
+            return self._mistakes[mistake.name]
+
+
+@dataclass
+class TestCellPlan:
+    checks: list[PlannedCheck]
+
+
+class _Answer:
+    """A name of the notebook (the student's function), as the grader's plan refers to it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotPlannable(f"the cell calls {self.name} itself (not only through check)")
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        raise NotPlannable(f"the cell uses {self.name}.{attribute} (not only through check)")
+
+
+def plan_test_cell(source: str) -> TestCellPlan:
+    """Run a graded cell's code here with ``check`` recording its calls; raise
+    ``NotPlannable`` when the cell does anything the plan could not repeat faithfully."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise NotPlannable(f"it is not valid Python ({error.msg}, line {error.lineno})") from None
+    recorded: list[PlannedCheck] = []
+
+    def recording_check(
+        exercise: str,
+        answer: Any,
+        *,
+        cases: Sequence[Case | tuple[Any, ...]] | None = None,
+        raise_on_failure: bool = True,
+    ) -> None:
+        if not isinstance(answer, _Answer):
+            raise NotPlannable("its check is given something other than a name of the notebook")
+        checker = get_checker(exercise)
+        planned = as_cases(cases) if cases is not None else checker.cases()
+        for case in planned:
+            try:  # every input must be able to reach the child as plain data
+                Encoder([]).encode((case.args, case.kwargs))
+            except PlainDataError as error:
+                raise NotPlannable(f"the inputs of {case.name!r} cannot be sent: {error}") from None
+        recorded.append(PlannedCheck(exercise, answer.name, planned, raise_on_failure, checker))
+
+    checks_module = types.SimpleNamespace()
+    real_import = builtins.__import__
+
+    def guarded_import(
+        name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
+    ) -> Any:
+        module = real_import(name, globals, locals, fromlist, level)
+        if name == CHECKS_MODULE and fromlist:
+            # ``from mlmath_lab.checks import check, Case``: the recording check
+            vars(checks_module).update(
+                {n: getattr(module, n) for n in dir(module) if not n.startswith("__")}
+            )
+            checks_module.check = recording_check
+            return checks_module
+        if name.split(".")[0] == "mlmath_lab" and name != CHECKS_MODULE:
+            raise NotPlannable(f"it imports {name}")
+        return module
+
+    namespace: dict[str, Any] = {
+        "__builtins__": {**vars(builtins), "__import__": guarded_import},
+        "__name__": "__main__",
+    }
+    for name in _free_names(tree):
+        namespace[name] = np if name == "np" else _Answer(name)
+    try:
+        exec(compile(tree, "<graded cell>", "exec"), namespace)  # the instructor's own cell
+    except NotPlannable:
+        raise
+    except Exception as error:
+        raise NotPlannable(
+            f"running its code in the grader raised {type(error).__name__}: {error}"
+        ) from None
+    if not recorded:
+        raise NotPlannable("it runs no check")
+    return TestCellPlan(recorded)
+
+
+def _free_names(tree: ast.AST) -> list[str]:
+    """Names the cell reads but never binds: the notebook's names (numpy, the answers)."""
+    bound: set[str] = set()
+    loaded: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                loaded.append(node.id)
+            else:
+                bound.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return [
+        name for name in dict.fromkeys(loaded) if name not in bound and not hasattr(builtins, name)
+    ]
+
+
+class VerdictPlans:
+    """The plans of one assignment's graded cells, by source text (nbgrader restores every
+    graded cell's source from the gradebook before it runs, so the text names the cell)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, TestCellPlan] = {}
+        self.unplanned: dict[str, str] = {}  # grade_id → why it runs in the child
+
+    @classmethod
+    def from_sources(cls, cells: dict[str, str]) -> VerdictPlans:
+        """``cells``: graded test cells' grade ids and sources, as the gradebook has them."""
+        plans = cls()
+        for grade_id, source in cells.items():
+            try:
+                plans.plans[source] = plan_test_cell(source)
+            except NotPlannable as why:
+                plans.unplanned[grade_id] = str(why)
+        return plans
+
+    def plan_for(self, source: str) -> TestCellPlan | None:
+        return self.plans.get(source)
+
+
+# -- deciding ------------------------------------------------------------------------------
+
+
+@dataclass
+class CellVerdict:
+    outputs: list[dict[str, Any]]
+    execution_count: int | None
+
+
+def decide_cell(
+    channel: Channel, plan: TestCellPlan, soft_deadline: float, hard_deadline: float
+) -> CellVerdict:
+    """Run a graded cell's checks here on the student's functions in the child; the outputs
+    are the ones the check library shows in a kernel."""
+    reply = _request(channel, {"count": True}, hard_deadline)
+    count = reply.get("execution_count")
+    if not isinstance(count, int):
+        raise StudentProcessError("no execution count")
+    outputs: list[dict[str, Any]] = []
+    try:
+        for planned in plan.checks:
+            answer = _resolve(channel, planned.answer, soft_deadline, hard_deadline, outputs)
+            if answer is _MISSING:
+                outputs.append(_name_error(planned.answer))
+                break
+            result = planned.checker.run(
+                answer,
+                cases=planned.cases,
+                expected=planned.expected(),
+                mistake_outputs=planned.mistake_outputs,
+            )
+            outputs.append(check_display(result))
+            if planned.raise_on_failure and not result.passed:
+                outputs.append(check_failed(result))
+                break
+    except CellTimedOut:
+        outputs.append(_error_output(TIMEOUT_ENAME, "", [TIMEOUT_TRACEBACK]))
+    return CellVerdict(outputs, count)
+
+
+_MISSING = object()
+
+
+def _resolve(
+    channel: Channel, name: str, soft: float, hard: float, outputs: list[dict[str, Any]]
+) -> Any:
+    reply = _request(channel, {"resolve": name}, hard)
+    if not reply.get("found"):
+        return _MISSING
+    if not reply.get("callable"):
+        try:
+            return decode(reply.get("value"))
+        except PlainDataError as error:
+            raise StudentProcessError(f"an unreadable value: {error}") from None
+    params = reply.get("params")
+    return RemoteAnswer(
+        channel, name, params if isinstance(params, list) else [], soft, hard, outputs
+    )
+
+
+def _request(channel: Channel, message: dict[str, Any], deadline: float) -> dict[str, Any]:
+    channel.send(message)
+    reply = channel.receive(deadline)
+    if not isinstance(reply, dict) or "error" in reply:
+        why = reply.get("error") if isinstance(reply, dict) else type(reply).__name__
+        raise StudentProcessError(f"the notebook's process did not answer as expected ({why})")
+    return reply
+
+
+class RemoteAnswer(RemoteFunction):
+    """The student's function, called in the child on inputs sent as plain data.
+
+    Calls it as the checker calls any function: its return value (or what it raised) comes
+    back decoded; its inputs after the call are copied into the caller's arguments, so the
+    checker sees what it changed in place; what it printed joins the cell's outputs.
+    """
+
+    def __init__(
+        self,
+        channel: Channel,
+        name: str,
+        params: list[Any],
+        soft_deadline: float,
+        hard_deadline: float,
+        outputs: list[dict[str, Any]],
+    ) -> None:
+        self.channel = channel
+        self.name = self.__name__ = self.__qualname__ = name
+        self.soft_deadline = soft_deadline
+        self.hard_deadline = hard_deadline
+        self.outputs = outputs
+        try:
+            self.__signature__ = inspect.Signature(
+                [inspect.Parameter(str(p), inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params]
+            )
+        except (TypeError, ValueError):  # names that a signature cannot hold
+            self.__signature__ = inspect.Signature()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        remaining = self.soft_deadline - time.monotonic()
+        if remaining <= 0:
+            raise CellTimedOut
+        callables: list[Callable[..., Any]] = []
+        payload = Encoder(callables).encode((args, kwargs))
+        self.channel.send({"call": {"name": self.name, "payload": payload, "timeout": remaining}})
+        reply = self.channel.receive(self.hard_deadline)
+        while isinstance(reply, dict) and "callback" in reply:
+            self.channel.send(_run_callback(callables, reply["callback"]))
+            reply = self.channel.receive(self.hard_deadline)
+        if not isinstance(reply, dict) or "error" in reply:
+            why = reply.get("error") if isinstance(reply, dict) else type(reply).__name__
+            raise StudentProcessError(f"the notebook's process did not answer as expected ({why})")
+        printed = reply.get("outputs")
+        if isinstance(printed, list):
+            self.outputs.extend(o for o in printed if isinstance(o, dict))
+        if reply.get("timeout"):
+            raise CellTimedOut
+        try:
+            _mirror_arguments((args, kwargs), decode(reply.get("after")))
+            raised = decode_exception(reply["raised"]) if "raised" in reply else None
+            returned = None if raised is not None else decode(reply.get("returned"))
+        except PlainDataError as unreadable:
+            raise StudentProcessError(f"an unreadable reply: {unreadable}") from None
+        if raised is not None:
+            raise raised  # the student's function raised it: the checker records it
+        return returned
+
+    def forbidden_uses(self, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
+        message = {
+            "scan": {
+                "name": self.name,
+                "rules": [
+                    {
+                        "name": r.name,
+                        "objects": list(r.objects),
+                        "methods": list(r.methods),
+                        "operators": list(r.operators),
+                        "modules": list(r.modules),
+                        "loops": r.loops,
+                        "why": r.why,
+                    }
+                    for r in rules
+                ],
+            }
+        }
+        reply = _request(self.channel, message, self.hard_deadline)
+        uses = []
+        for entry in reply.get("uses", []):
+            try:
+                index, what, where = entry
+                uses.append(ForbiddenUse(rules[int(index)], str(what), str(where)))
+            except (TypeError, ValueError, IndexError):
+                raise StudentProcessError("an unreadable scan") from None
+        return uses
+
+
+def _run_callback(callables: list[Callable[..., Any]], request: Any) -> dict[str, Any]:
+    """An instructor's function among the inputs, called by the student's code: run here."""
+    try:
+        fn = callables[int(request["id"])]
+        args, kwargs = decode(request["payload"])
+    except (PlainDataError, KeyError, IndexError, TypeError, ValueError) as error:
+        return {"raised": encode_exception(TypeError(f"bad call: {error}"), "")}
+    try:
+        with np.errstate(all="ignore"):
+            value = fn(*args, **kwargs)
+        return {"value": encode(value)}
+    except Exception as error:
+        return {"raised": encode_exception(error, f"{type(error).__name__}: {error}")}
+
+
+def _mirror_arguments(passed: Any, after: Any) -> None:
+    """Make the arguments given to the student's function look as the child left them."""
+    _mirror(passed, after)
+
+
+def _mirror(target: Any, source: Any) -> Any:
+    """``source`` copied into ``target`` in place where ``target`` is mutable; returns what
+    should stand in ``target``'s place in its container."""
+    if isinstance(target, np.ndarray) and isinstance(source, np.ndarray):
+        if target.shape == source.shape and target.flags.writeable:
+            try:
+                np.copyto(target, source, casting="unsafe")
+                return target
+            except (TypeError, ValueError):
+                pass
+        return source
+    if isinstance(target, dict) and isinstance(source, dict):
+        for key in list(target):
+            if key not in source:
+                del target[key]
+        for key, value in source.items():
+            target[key] = _mirror(target[key], value) if key in target else value
+        return target
+    if isinstance(target, list) and isinstance(source, list):
+        target[:] = [_mirror(target[i], v) if i < len(target) else v for i, v in enumerate(source)]
+        return target
+    if isinstance(target, tuple) and isinstance(source, tuple) and len(target) == len(source):
+        for old, new in zip(target, source, strict=True):
+            _mirror(old, new)
+        return target
+    if isinstance(target, np.random.Generator) and isinstance(source, np.random.Generator):
+        target.bit_generator.state = source.bit_generator.state
+        return target
+    return source
+
+
+def _call_quietly(fn: Callable[..., Any], case: Case) -> Any:
+    import copy
+
+    from mlmath_lab.checks.student_code import call_quietly
+
+    return call_quietly(fn, *copy.deepcopy((case.args, case.kwargs)))
+
+
+# -- the outputs, as a kernel shows them ------------------------------------------------------
+
+
+def check_display(result: CheckResult) -> dict[str, Any]:
+    return {"output_type": "display_data", "data": result._repr_mimebundle_(), "metadata": {}}
+
+
+def check_failed(result: CheckResult) -> dict[str, Any]:
+    """``CheckFailed`` as IPython shows it (its ``_render_traceback_``: one line)."""
+    message = f"{result.title}: {result.summary}"
+    return _error_output("CheckFailed", message, [f"CheckFailed: {message}"])
+
+
+def _name_error(name: str) -> dict[str, Any]:
+    message = f"name '{name}' is not defined"
+    rule = "\x1b[0;31m" + "-" * 75 + "\x1b[0m"
+    return _error_output("NameError", message, [rule, f"\x1b[0;31mNameError\x1b[0m: {message}"])
+
+
+def _error_output(ename: str, evalue: str, traceback: list[str]) -> dict[str, Any]:
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": traceback}

@@ -1,0 +1,186 @@
+"""Hostile submissions against ``mlmath-lab autograde``'s verdicts, by class of attack.
+
+Every attacker solves assignment 01 except ``softmax`` (2 of 15 points), where its solution
+is wrong and comes with an attack on the grading. The verdicts are decided in the grader, so
+each must score 0 there (at most 13 in all, or fail with a reason): no attack earns a point, the
+correct classmate graded in the same batch keeps 15, the batch goes on, and no process or
+working copy of the run is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .conftest import mlmath_lab
+from .test_autograde import (
+    ASSIGNMENT,
+    NOTEBOOK,
+    _code_cell_index,
+    _with,
+    batch,
+    gradebook_scores,
+    released,  # noqa: F401  (the module-scoped course fixture)
+    submit,
+)
+
+WRONG_SOFTMAX = "def softmax(z, axis=-1):\n    return np.zeros_like(np.asarray(z, dtype=float))\n"
+
+ATTACKS: dict[str, dict[str, str]] = {
+    "interpreter hooks and transformers": {
+        "transformer": (
+            "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"
+        ),
+        "silenced": (
+            "ip = get_ipython()\n"
+            "ip._showtraceback = lambda *a, **k: None\n"
+            "ip.showtraceback = lambda *a, **k: None\n"
+        ),
+        "ast_hook": (
+            "import ast\n"
+            "class Erase(ast.NodeTransformer):\n"
+            "    def visit_Call(self, node):\n"
+            "        return ast.Constant(None)\n"
+            "get_ipython().ast_transformers.append(Erase())\n"
+        ),
+    },
+    "output capture tampering": {
+        "post_hook": (
+            "from mlmath_lab.autograde.capture import CAPTURE\n"
+            "def wipe(*a):\n"
+            "    CAPTURE.outputs[:] = [o for o in CAPTURE.outputs if o['output_type'] != 'error']\n"
+            "get_ipython().events.register('post_run_cell', wipe)\n"
+        ),
+        "open_output": "import ipywidgets as w\n_out = w.Output()\n_out.__enter__()\n",
+    },
+    "patched modules and threads": {
+        "patched": (
+            "import mlmath_lab.checks as mc\nimport mlmath_lab.checks.checker as ck\n"
+            "from mlmath_lab.checks.result import CheckResult\n"
+            "mc.check = lambda *a, **k: None\n"
+            "ck.Checker.run = lambda self, *a, **k: CheckResult(self.exercise, self.title, 'passed')\n"
+            "np.allclose = lambda *a, **k: True\n"
+        ),
+        "thread": (
+            "import threading, time\nimport mlmath_lab.checks as mc\n"
+            "def again():\n"
+            "    while True:\n"
+            "        mc.check = lambda *a, **k: None\n"
+            "        time.sleep(0.001)\n"
+            "threading.Thread(target=again, daemon=True).start()\n"
+        ),
+    },
+    "tracing and frame inspection": {
+        "frames": (
+            "import sys\n"
+            "def softmax(z, axis=-1):\n"
+            "    frame = sys._getframe(1)\n"
+            "    while frame is not None:\n"
+            "        for name in ('expected', 'wanted', 'reference'):\n"
+            "            value = frame.f_locals.get(name)\n"
+            "            if isinstance(value, np.ndarray):\n"
+            "                return value\n"
+            "        frame = frame.f_back\n"
+            "    return np.zeros_like(np.asarray(z, dtype=float))\n"
+        ),
+        "tracer": (
+            "import sys\n_seen = []\n"
+            "def tracer(frame, event, arg):\n"
+            "    if event == 'return' and isinstance(arg, np.ndarray):\n"
+            "        _seen.append(arg)\n"
+            "    return tracer\n"
+            "sys.settrace(tracer)\n"
+            "def softmax(z, axis=-1):\n"
+            "    return _seen[-1] if _seen else np.zeros_like(np.asarray(z, dtype=float))\n"
+        ),
+    },
+    "forged messages on the grader's channel": {
+        "forged": (
+            "import os, json, struct, stat\n"
+            "def _forge(message):\n"
+            "    data = json.dumps(message).encode()\n"
+            "    for fd in range(3, 64):\n"
+            "        try:\n"
+            "            if stat.S_ISSOCK(os.fstat(fd).st_mode):\n"
+            "                os.write(fd, struct.pack('!I', len(data)) + data)\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "def softmax(z, axis=-1):\n"
+            "    _forge({'outputs': [], 'execution_count': 1})\n"
+            "    _forge({'returned': {'$obj': ['x', 'y', 'z']}, 'after': {'$t': [{'$t': []}, {'$d': []}]}, 'outputs': []})\n"
+            "    return np.zeros_like(np.asarray(z, dtype=float))\n"
+        ),
+    },
+}
+
+
+def _zygote_pids() -> set[int]:
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"mlmath_lab.autograde.zygote" in cmdline:
+                pids.add(int(entry.name))
+    return pids
+
+
+def _working_copies() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("mlmath-lab-autograde-*")}
+
+
+@pytest.mark.slow
+def test_no_attack_on_the_verdicts_earns_a_point(released: Path, tmp_path: Path) -> None:  # noqa: F811
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(released, course)
+    correct = batch(course)["correct"]
+    attackers = {
+        student: _with(
+            correct, {"softmax_solution": "import numpy as np\n" + attack + WRONG_SOFTMAX}
+        )
+        for attacks in ATTACKS.values()
+        for student, attack in attacks.items()
+    }
+    # the frame and tracer attacks define their own softmax after the wrong one: theirs wins
+    for student in ("frames", "tracer"):
+        attack = ATTACKS["tracing and frame inspection"][student]
+        attackers[student] = _with(
+            correct, {"softmax_solution": "import numpy as np\n" + WRONG_SOFTMAX + attack}
+        )
+    submit(course, {"correct": correct, **attackers})
+    zygotes_before, copies_before = _zygote_pids(), _working_copies()
+
+    done = mlmath_lab("autograde", ASSIGNMENT, f"--course-dir={course}", timeout=900)
+    out = done.stdout + done.stderr[-3000:]
+    scores = gradebook_scores(course)
+
+    assert scores["correct"]["TOTAL"] == 15, out
+    for attack_class, attacks in ATTACKS.items():
+        for student in attacks:
+            if student in scores:
+                assert scores[student]["linear_algebra/softmax"] == 0, (attack_class, student, out)
+                # at most 13: an attack that also breaks its own later cells loses those too
+                assert scores[student]["TOTAL"] <= 13, (attack_class, student, scores[student])
+                graded = nbformat.read(
+                    course / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4
+                )
+                test = graded.cells[_code_cell_index(graded, "softmax")]
+                errors = [o.ename for o in test.outputs if o.output_type == "error"]
+                assert errors == ["CheckFailed"], (student, errors)
+            else:  # it broke its own process: failed, with a reason, never scored
+                assert f"FAILED {student}: linear_algebra.ipynb:" in out, (student, out)
+    assert f"{len(scores)} graded" in out
+    # nothing of the run is left: no zygote or child, no working copy
+    assert _zygote_pids() - zygotes_before == set()
+    assert _working_copies() - copies_before == set()
+    assert not any(p for p in (course / ".mlmath-lab-autograde-staging",) if p.exists())
+    assert os.path.isdir(course / "autograded" / "correct")

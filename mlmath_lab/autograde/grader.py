@@ -141,6 +141,8 @@ class Summary:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # graded, with something to know
+    # graded cells whose checks the grader could not run itself: grade_id → why
+    graded_in_child: dict[str, str] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # every graded submission
     max_score: float = 0.0
     wall_s: float = 0.0
@@ -156,6 +158,11 @@ class Summary:
             out.append(f"  FAILED {student}: {reason}")
         for student, note in sorted(self.notes.items()):
             out.append(f"  NOTE {student}: {note}")
+        for grade_id, why in sorted(self.graded_in_child.items()):
+            out.append(
+                f"  NOTE cell {grade_id}: its verdict is decided in the student's process, as "
+                f"nbgrader decides it, not by the grader, because {why}"
+            )
         if self.scores:
             values = sorted(self.scores.values())
             out.append(
@@ -509,10 +516,7 @@ class Autograder(LoggingConfigurable):
         # run here: the verdicts are decided in this process (verdicts.py).
         verdicts = _verdict_plans(cells)
         self._verdicts = verdicts
-        for grade_id, why in sorted(verdicts.unplanned.items()):
-            summary.notes[f"(cell {grade_id})"] = (
-                f"graded in the student's process, as nbgrader does, because {why}"
-            )
+        summary.graded_in_child = dict(verdicts.unplanned)
         submissions, summary.skipped = self._find_submissions(
             coursedir, assignment, known, students, force
         )

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import queue
 import select
 import shutil
 import signal
@@ -93,6 +94,8 @@ class PrewarmedExecutor:
         sandbox: str = SANDBOX_ENTRY,
         start_timeout: float = 180.0,
         lazy: bool = False,
+        uids: Sequence[int] = (),
+        require_sandbox: bool = False,
     ) -> None:
         self.limits = limits
         self.preload = tuple(preload)
@@ -112,6 +115,15 @@ class PrewarmedExecutor:
         self._reader: threading.Thread | None = None
         self._ready = threading.Event()  # set once the zygote said "ready" or failed to
         self._start_error: str | None = None
+        # One user per submission running at once (as root): a submission cannot read the
+        # working copy of, or signal, one running beside it, and has its own process budget.
+        self._uids: queue.Queue[int] | None = None
+        if uids:
+            self._uids = queue.Queue()
+            for uid in uids:
+                self._uids.put(uid)
+        self.require_sandbox = require_sandbox  # refuse to run student code in a partial one
+        self.missing_protections: dict[str, None] = {}  # what the sandbox could not apply
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -210,10 +222,11 @@ class PrewarmedExecutor:
         restored: list[str] = []
         widgets: dict[str, Any] = {}
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        uid = self._uids.get() if self._uids is not None else None
         try:
             sock.connect(self._socket_path)
             pid = self._hello(sock, started + SETUP_TIMEOUT_S)
-            self._setup(sock, pid, Path(workdir), started + SETUP_TIMEOUT_S)
+            self._setup(sock, pid, Path(workdir), started + SETUP_TIMEOUT_S, uid)
             for index, cell in enumerate(nb.cells):
                 # nbclient runs code cells that are not blank, and only those.
                 if cell.cell_type == "code" and cell.source.strip():
@@ -234,6 +247,9 @@ class PrewarmedExecutor:
             sock.close()  # the child exits on EOF
             if pid is not None:
                 self._finish(pid)
+            if uid is not None and self._uids is not None:
+                # reused only once everything the submission started is gone (_finish)
+                self._uids.put(uid)
         restored = list(dict.fromkeys(restored))
         if problem is None and widgets.get("state"):
             # As nbclient, once every cell ran: the widgets' state, for feedback to show them.
@@ -247,16 +263,30 @@ class PrewarmedExecutor:
             self._live.add(pid)
         return pid
 
-    def _setup(self, sock: socket.socket, pid: int, workdir: Path, deadline: float) -> None:
+    def _setup(
+        self, sock: socket.socket, pid: int, workdir: Path, deadline: float, uid: int | None
+    ) -> None:
         limits = dataclasses.asdict(self.limits)
         limits["hidden_paths"] = [str(p) for p in self.limits.hidden_paths]
-        send_frame(sock, {"setup": {"limits": limits, "workdir": str(workdir)}})
+        setup: dict[str, Any] = {"limits": limits, "workdir": str(workdir)}
+        if uid is not None:
+            setup["uid"] = uid
+        send_frame(sock, {"setup": setup})
         reply = self._receive(sock, pid, deadline, "preparing its isolated process")
         if "error" in reply:
             last = reply["error"].strip().splitlines()[-1:]
             raise _Stopped(
                 f"the grader could not isolate the notebook's process ({' '.join(last)}); "
                 "no cell was run"
+            )
+        missing = [str(note) for note in reply.get("missing", [])]
+        with self._lock:
+            self.missing_protections.update(dict.fromkeys(missing))
+        if missing and self.require_sandbox:
+            raise _Stopped(
+                "its process could not be fully isolated on this machine ("
+                + "; ".join(missing)
+                + ") and c.Autograder.require_sandbox is set: no cell was run"
             )
 
     def _run_cell(

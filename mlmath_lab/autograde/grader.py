@@ -46,7 +46,7 @@ from typing import Any, ParamSpec, Protocol, TextIO, TypeVar
 
 import nbformat
 from nbformat import NotebookNode
-from traitlets import Float, Integer, default
+from traitlets import Bool, Float, Integer, default
 from traitlets.config import Config, LoggingConfigurable
 
 from .limits import Limits
@@ -143,6 +143,8 @@ class Summary:
     notes: dict[str, str] = field(default_factory=dict)  # graded, with something to know
     # graded cells whose checks the grader could not run itself: grade_id → why
     graded_in_child: dict[str, str] = field(default_factory=dict)
+    # what the sandbox could not apply on this machine (said, never silently dropped)
+    missing_protections: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # every graded submission
     max_score: float = 0.0
     wall_s: float = 0.0
@@ -158,6 +160,12 @@ class Summary:
             out.append(f"  FAILED {student}: {reason}")
         for student, note in sorted(self.notes.items()):
             out.append(f"  NOTE {student}: {note}")
+        if self.missing_protections:
+            out.append(
+                "  NOTE isolation: on this machine the submissions ran without: "
+                + "; ".join(self.missing_protections)
+                + " (c.Autograder.require_sandbox = True refuses such a run)"
+            )
         for grade_id, why in sorted(self.graded_in_child.items()):
             out.append(
                 f"  NOTE cell {grade_id}: its verdict is decided in the student's process, as "
@@ -385,12 +393,14 @@ def _converter_class() -> type:
 
 
 def _default_executor_factory(
-    limits: Limits,
+    limits: Limits, *, uids: tuple[int, ...] = (), require_sandbox: bool = False
 ) -> contextlib.AbstractContextManager[NotebookExecutor]:
     from .executor import PrewarmedExecutor
 
     # The zygote warms up (imports torch, ...) while pass 1 sanitizes the first submissions.
-    return PrewarmedExecutor(limits, lazy=True)  # type: ignore[return-value]
+    return PrewarmedExecutor(  # type: ignore[return-value]
+        limits, lazy=True, uids=uids, require_sandbox=require_sandbox
+    )
 
 
 def _copy_tree(
@@ -447,6 +457,18 @@ class Autograder(LoggingConfigurable):
     )
     max_output_bytes = Integer(
         1_000_000, help="Output kept per cell; the rest is cut with a notice."
+    ).tag(config=True)
+    require_sandbox = Bool(
+        False,
+        help="Refuse to run a submission whose process cannot be fully isolated on this "
+        "machine (not root, no namespaces): it fails, with the protections that are missing. "
+        "Off, such a run goes on and its summary lists them.",
+    ).tag(config=True)
+    first_sandbox_uid = Integer(
+        1_500_000_000,
+        help="As root, submissions run as users first_sandbox_uid, first_sandbox_uid + 1, ... "
+        "(one per worker; users that no one else has), so that two running at once cannot read "
+        "each other's working copies or signal each other.",
     ).tag(config=True)
 
     @default("workers")
@@ -532,7 +554,14 @@ class Autograder(LoggingConfigurable):
         sanitizer.writer = FilesWriter(parent=sanitizer, config=sanitizer.config)
         sanitizer.exporter = sanitizer.exporter_class(parent=sanitizer, config=sanitizer.config)
 
-        factory = executor_factory or _default_executor_factory
+        workers = max(1, self.workers)
+        factory = executor_factory or functools.partial(
+            _default_executor_factory,
+            uids=tuple(range(self.first_sandbox_uid, self.first_sandbox_uid + workers))
+            if os.geteuid() == 0
+            else (),
+            require_sandbox=self.require_sandbox,
+        )
         hidden = tuple(
             p
             for p in (
@@ -551,7 +580,7 @@ class Autograder(LoggingConfigurable):
         shutil.rmtree(staging_root, ignore_errors=True)  # an earlier run that was killed
         progress = Progress(len(submissions), progress_stream)
         self._progress = progress
-        pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="autograde")
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="autograde")
         try:
             with _autograde_env(), factory(limits) as executor:
                 pending: dict[Future[None], Submission] = {}
@@ -570,6 +599,7 @@ class Autograder(LoggingConfigurable):
                 # Pass 2, in the main thread, as each student's executions come back.
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    summary.missing_protections = list(getattr(executor, "missing_protections", {}))
                     for future in sorted(done, key=lambda f: pending[f].student):
                         sub = pending.pop(future)
                         reason = self._grade_student(
@@ -634,8 +664,15 @@ class Autograder(LoggingConfigurable):
                     skipped.append(student)
                     continue
                 sub = Submission(student, folder, notebooks)
+                linked = [p.name for p in notebooks if p.is_symlink()]
                 if not notebooks:
                     sub.problem = f"{folder}: no notebook of {assignment} was submitted"
+                elif linked:
+                    # nbgrader would read whatever it points to (a classmate's notebook)
+                    sub.problem = (
+                        f"{folder}: {', '.join(linked)} is a symbolic link, not a notebook; "
+                        "it was not followed"
+                    )
                 result.append(sub)
         return result, skipped
 
@@ -686,8 +723,10 @@ class Autograder(LoggingConfigurable):
                 else:
                     sub.problem = f"{where}: {_describe(error)}"
                 return
-            # the notebook as nbgrader's autograded/ folder holds it while it runs
-            (workdir / path.name).write_text(output, encoding="utf-8")
+            # The notebook in the working copy is the student's own file, as submitted: the
+            # sanitized one nbgrader runs holds the hidden tests, which never reach the child
+            # as a file (the grader sends their inputs when their cell runs).
+            shutil.copyfile(path, workdir / path.name, follow_symlinks=False)
             sub.executions[path.stem] = Execution(
                 nb, notebook_digest(nb), file_digest or "", output, resources
             )

@@ -308,17 +308,18 @@ class Zygote:
         if setup is None:
             os._exit(0)
         try:
-            limits = self.enter(setup["setup"])
+            limits, missing = self.enter(setup["setup"])
         except BaseException:
             send_frame(conn, {"error": traceback.format_exc(limit=5)})
             os._exit(1)
+        me = os.getpid()  # in its own PID namespace the sandbox may have made, a new pid
         if self.snapshot is not None:
             # After the sandbox (which sets builtins.input), before any student code.
             from mlmath_lab.checks import integrity
 
             self.snapshot.retake("builtins")
             integrity.install(self.snapshot)
-        send_frame(conn, {"ok": True})
+        send_frame(conn, {"ok": True, "missing": missing})
         from .capture import CAPTURE, CapturedStream
         from .widgets import WIDGETS
 
@@ -374,14 +375,21 @@ class Zygote:
             return integrity.take_restored()
         return []
 
-    def enter(self, setup: dict[str, Any]) -> Any:
+    def enter(self, setup: dict[str, Any]) -> tuple[Any, list[str]]:
         from .limits import Limits
 
         fields = dict(setup["limits"])
         fields["hidden_paths"] = tuple(Path(p) for p in fields.get("hidden_paths", ()))
         limits = Limits(**fields)
         workdir = Path(setup["workdir"])
-        self.enter_sandbox(limits, workdir)
+        uid = setup.get("uid")
+        report = (
+            self.enter_sandbox(limits, workdir)
+            if uid is None
+            else self.enter_sandbox(limits, workdir, uid=int(uid))
+        )
+        # what the sandbox could not apply on this machine (the run's summary says it)
+        missing = [str(note) for note in getattr(report, "skipped", [])]
         # Changing uid clears the parent-death signal (prctl(2)): set it again.
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         # After the sandbox, which replaces the environment with a minimal one.
@@ -404,7 +412,7 @@ class Zygote:
             )
 
         builtins.input = no_input
-        return limits
+        return limits, missing
 
 
 def _import_the_checks() -> bool:

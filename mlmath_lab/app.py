@@ -7,6 +7,7 @@ Configuration comes from Jupyter's config paths and from the course's own
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sys
@@ -306,9 +307,20 @@ def _early_zygote_preload(args: list[str]) -> tuple[str, ...] | None:
     if {"-h", "--help", "--help-all"} & set(args):
         return None
     if args[:1] == ["autograde"]:
-        from .autograde.executor import DEFAULT_PRELOAD
+        from .autograde.executor import autograde_preload
 
-        return DEFAULT_PRELOAD
+        # the course root and assignment as the command will find them (if it finds others,
+        # its executor starts its own zygote and this one is stopped)
+        given = [a.split("=", 1)[1] for a in args if a.startswith("--course-dir=")]
+        given += [b for a, b in itertools.pairwise(args) if a == "--course-dir"]
+        root = Path(given[-1]) if given else find_course_root(Path.cwd())
+        valued = {"--course-dir", "--student", "--workers", "--log-level"}
+        names = [
+            a
+            for before, a in itertools.pairwise(args)
+            if not a.startswith("-") and before not in valued
+        ]
+        return autograde_preload(root.resolve(), names[0] if names else "")
     # --Validator.executor=kernel, or the value as the next argument
     kernel = any(
         a.startswith("--Validator.executor") and "kernel" in f"{a} {following}"

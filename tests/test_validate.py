@@ -270,6 +270,19 @@ def test_the_zygote_starts_with_the_command_only_when_validate_will_use_it() -> 
     from mlmath_lab.course.execute import validate_preload
 
     assert _early_zygote_preload(["validate", "--course-dir=x"]) == validate_preload()
+
+
+def test_autograde_preloads_torch_optim_only_for_notebooks_that_step_an_optimizer() -> None:
+    from mlmath_lab.app import _early_zygote_preload
+    from mlmath_lab.autograde.executor import DEFAULT_PRELOAD, OPTIMIZER_PRELOAD
+
+    course = f"--course-dir={COURSE}"
+    assert _early_zygote_preload(["autograde", course, "01-linear-algebra"]) == DEFAULT_PRELOAD
+    for assignment in ("04-optimization", "07-neural-networks"):
+        wanted = (*DEFAULT_PRELOAD, OPTIMIZER_PRELOAD)
+        assert (
+            _early_zygote_preload(["autograde", assignment, "--course-dir", str(COURSE)]) == wanted
+        )
     for unused in (
         ["validate", "--no-execute"],
         ["validate", "--Validator.executor=kernel"],

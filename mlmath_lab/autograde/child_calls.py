@@ -1,18 +1,16 @@
 """The child's side of a graded test cell: call the student's code on the grader's inputs.
 
 The grader decides a graded cell's verdict itself (``verdicts.py``). It asks the sandboxed child
-only what needs the student's process, one request at a time, and gets plain data back
-(``plaindata.py``):
+only what needs the student's process, and gets plain data back (``plaindata.py``):
 
 - ``{"count"}``: the cell's execution count (the cell runs, as far as ``In[n]`` goes);
-- ``{"resolve": name}``: whether the notebook defines ``name``, whether it is callable, its
-  positional parameters' names (or its value, when it is not callable);
-- ``{"scan": {name, rules}}``: the forbidden-calls rule, which reads the function's bytecode;
-- ``{"call": {name, payload, timeout}}``: call it on the inputs in ``payload``; answer what it
-  returned or raised, its inputs after the call (to see what it changed in place) and what it
-  printed. An instructor's function among the inputs is a stand-in that asks the grader to
-  run it (``{"callback"}``), with the alarm held off during that exchange so a timeout never
-  cuts a message in half.
+- ``{"check": {name, rules, cases, timeout}}``, once per check: whether the notebook defines
+  ``name`` (its value, when it is not a function); the forbidden-calls rule, which reads the
+  function's bytecode; and, when it uses nothing forbidden, one call per case on the case's
+  inputs, under the cell's timeout. Per case: what it returned or raised, and its inputs after
+  the call (to see what it changed in place); and what the calls printed. An instructor's
+  function among the inputs is a stand-in that asks the grader to run it (``{"callback"}``),
+  with the alarm held off during that exchange so a timeout never cuts a message in half.
 
 Nothing here compares, and no reference, expected value or verdict is ever in this process.
 """
@@ -43,12 +41,8 @@ def handle(shell: Any, conn: socket.socket, message: dict[str, Any], max_output:
         count = shell.execution_count
         shell.execution_count += 1
         return {"execution_count": count}
-    if "resolve" in message:
-        return _resolve(shell, str(message["resolve"]))
-    if "scan" in message:
-        return _scan(shell, message["scan"])
-    if "call" in message:
-        return _call(shell, conn, message["call"], max_output)
+    if "check" in message:
+        return _check(shell, conn, message["check"], max_output)
     return {"error": f"unknown request {sorted(message)!r}"}
 
 
@@ -63,15 +57,6 @@ def _lookup(shell: Any, name: str) -> tuple[bool, Any]:
     return False, None
 
 
-def _resolve(shell: Any, name: str) -> dict[str, Any]:
-    found, value = _lookup(shell, name)
-    if not found:
-        return {"found": False}
-    if not callable(value):
-        return {"found": True, "callable": False, "value": _encoded(value)}
-    return {"found": True, "callable": True, "params": _parameter_names(value)}
-
-
 def _parameter_names(fn: Any) -> list[str]:
     try:
         parameters = inspect.signature(fn).parameters.values()
@@ -82,12 +67,9 @@ def _parameter_names(fn: Any) -> list[str]:
     ]
 
 
-def _scan(shell: Any, request: dict[str, Any]) -> dict[str, Any]:
+def _forbidden_uses(fn: Any, rules_data: list[dict[str, Any]]) -> list[list[Any]]:
     from mlmath_lab.checks.rules import Forbidden, find_forbidden
 
-    found, fn = _lookup(shell, str(request["name"]))
-    if not found or not callable(fn):
-        return {"uses": []}
     rules = [
         Forbidden(
             name=str(rule["name"]),
@@ -98,26 +80,34 @@ def _scan(shell: Any, request: dict[str, Any]) -> dict[str, Any]:
             loops=bool(rule["loops"]),
             why=str(rule["why"]),
         )
-        for rule in request["rules"]
+        for rule in rules_data
     ]
     try:
         uses = find_forbidden(fn, rules)
-    except Exception as error:  # the scan reads their code: code objects can be odd
-        return {"uses": [], "error": f"{type(error).__name__}: {error}"}
-    return {"uses": [[rules.index(use.rule), use.what, use.where] for use in uses]}
+    except Exception:  # the scan reads their code: code objects can be odd
+        return []
+    return [[rules.index(use.rule), use.what, use.where] for use in uses]
 
 
-def _call(shell: Any, conn: socket.socket, request: dict[str, Any], max_output: int) -> Any:
-    from mlmath_lab.checks.student_code import describe_student_error
-
+def _check(shell: Any, conn: socket.socket, request: dict[str, Any], max_output: int) -> Any:
     from .capture import CAPTURE
 
     found, fn = _lookup(shell, str(request["name"]))
-    if not found or not callable(fn):
-        return {"error": f"{request['name']} is not a function here"}
+    if not found:
+        return {"found": False}
+    if not callable(fn):
+        return {"found": True, "callable": False, "value": _encoded(fn)}
+    reply: dict[str, Any] = {"found": True, "callable": True, "params": _parameter_names(fn)}
+    reply["uses"] = _forbidden_uses(fn, request["rules"])
+    if reply["uses"]:
+        return reply  # the checker stops there: the function is not called, as in a kernel
+    functions: dict[int, Callable[..., Any]] = {}
     calls = 0
 
     def callback(number: int) -> Callable[..., Any]:
+        if number in functions:
+            return functions[number]
+
         def instructor_function(*args: Any, **kwargs: Any) -> Any:
             nonlocal calls
             calls += 1
@@ -129,39 +119,48 @@ def _call(shell: Any, conn: socket.socket, request: dict[str, Any], max_output: 
                 raise TypeError(f"these arguments cannot be passed: {error}") from None
             with _alarm_held():
                 send_frame(conn, {"callback": {"id": number, "payload": payload}})
-                reply = recv_frame(conn)
-            if reply is None:
+                answer = recv_frame(conn)
+            if answer is None:
                 import os
 
                 os._exit(0)  # the grader is gone
-            if "raised" in reply:
-                raise decode_exception(reply["raised"])
-            return decode(reply["value"])
+            if "raised" in answer:
+                raise decode_exception(answer["raised"])
+            return decode(answer["value"])
 
+        functions[number] = instructor_function
         return instructor_function
 
-    try:
-        args, kwargs = decode(request["payload"], callback)
-    except (PlainDataError, TypeError, ValueError) as error:
-        return {"error": f"the inputs could not be rebuilt: {error}"}
     CAPTURE.start(max_output)
-    reply: dict[str, Any] = {}
+    results: list[dict[str, Any]] = []
     try:
         with _alarm(float(request["timeout"])):
-            try:
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    returned = fn(*args, **kwargs)
-                reply["returned"] = _encoded(returned)
-            except CellTimeout:
-                raise
-            except BaseException as error:  # SystemExit too: data for the verdict, not an exit
-                reply["raised"] = encode_exception(error, describe_student_error(error))
-            reply["after"] = _encoded((tuple(args), kwargs))
+            for payload in request["cases"]:
+                results.append(_call_once(fn, payload, callback))
     except CellTimeout:
-        reply = {"timeout": True}
+        reply["timeout"] = True
+    reply["results"] = results
     reply["outputs"] = CAPTURE.outputs
     return reply
+
+
+def _call_once(fn: Any, payload: Any, callback: Callable[[int], Callable[..., Any]]) -> Any:
+    """One case: the inputs rebuilt here (the student's own copies), then the call."""
+    from mlmath_lab.checks.student_code import describe_student_error
+
+    args, kwargs = decode(payload, callback)
+    result: dict[str, Any] = {}
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            returned = fn(*args, **kwargs)
+        result["returned"] = _encoded(returned)
+    except CellTimeout:
+        raise
+    except BaseException as error:  # SystemExit too: data for the verdict, not an exit
+        result["raised"] = encode_exception(error, describe_student_error(error))
+    result["after"] = _encoded((tuple(args), kwargs))
+    return result
 
 
 def _encoded(value: Any) -> Any:

@@ -393,13 +393,21 @@ def _converter_class() -> type:
 
 
 def _default_executor_factory(
-    limits: Limits, *, uids: tuple[int, ...] = (), require_sandbox: bool = False
+    limits: Limits,
+    *,
+    preload: tuple[str, ...] | None = None,
+    uids: tuple[int, ...] = (),
+    require_sandbox: bool = False,
 ) -> contextlib.AbstractContextManager[NotebookExecutor]:
-    from .executor import PrewarmedExecutor
+    from .executor import DEFAULT_PRELOAD, PrewarmedExecutor
 
     # The zygote warms up (imports torch, ...) while pass 1 sanitizes the first submissions.
     return PrewarmedExecutor(  # type: ignore[return-value]
-        limits, lazy=True, uids=uids, require_sandbox=require_sandbox
+        limits,
+        preload or DEFAULT_PRELOAD,
+        lazy=True,
+        uids=uids,
+        require_sandbox=require_sandbox,
     )
 
 
@@ -555,8 +563,11 @@ class Autograder(LoggingConfigurable):
         sanitizer.exporter = sanitizer.exporter_class(parent=sanitizer, config=sanitizer.config)
 
         workers = max(1, self.workers)
+        from .executor import autograde_preload
+
         factory = executor_factory or functools.partial(
             _default_executor_factory,
+            preload=autograde_preload(root, assignment),
             uids=tuple(range(self.first_sandbox_uid, self.first_sandbox_uid + workers))
             if os.geteuid() == 0
             else (),

@@ -86,6 +86,7 @@ class PlannedCheck:
     checker: Checker
     _expected: list[Any] | None = None
     _mistakes: dict[str, list[Any]] = field(default_factory=dict)
+    _payloads: tuple[list[Any], list[Callable[..., Any]]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def expected(self) -> list[Any]:
@@ -94,6 +95,17 @@ class PlannedCheck:
             if self._expected is None:
                 self._expected = self.checker.reference_outputs(self.cases)
             return self._expected
+
+    def payloads(self) -> tuple[list[Any], list[Callable[..., Any]]]:
+        """The cases' inputs as plain data, encoded once for the whole class, and the
+        instructor's functions among them (the child calls them back by number)."""
+        with self._lock:
+            if self._payloads is None:
+                callables: list[Callable[..., Any]] = []
+                encoder = Encoder(callables)
+                encoded = [encoder.encode((case.args, case.kwargs)) for case in self.cases]
+                self._payloads = (encoded, callables)
+            return self._payloads
 
     def mistake_outputs(self, mistake: Misconception) -> list[Any]:
         """A known mistake's outputs on the cases, computed once for the whole class."""
@@ -254,7 +266,8 @@ def decide_cell(
     outputs: list[dict[str, Any]] = []
     try:
         for planned in plan.checks:
-            answer = _resolve(channel, planned.answer, soft_deadline, hard_deadline, outputs)
+            remote = RemoteAnswer(channel, planned, soft_deadline, hard_deadline, outputs)
+            answer = remote.answer()
             if answer is _MISSING:
                 outputs.append(_name_error(planned.answer))
                 break
@@ -276,23 +289,6 @@ def decide_cell(
 _MISSING = object()
 
 
-def _resolve(
-    channel: Channel, name: str, soft: float, hard: float, outputs: list[dict[str, Any]]
-) -> Any:
-    reply = _request(channel, {"resolve": name}, hard)
-    if not reply.get("found"):
-        return _MISSING
-    if not reply.get("callable"):
-        try:
-            return decode(reply.get("value"))
-        except PlainDataError as error:
-            raise StudentProcessError(f"an unreadable value: {error}") from None
-    params = reply.get("params")
-    return RemoteAnswer(
-        channel, name, params if isinstance(params, list) else [], soft, hard, outputs
-    )
-
-
 def _request(channel: Channel, message: dict[str, Any], deadline: float) -> dict[str, Any]:
     channel.send(message)
     reply = channel.receive(deadline)
@@ -303,41 +299,48 @@ def _request(channel: Channel, message: dict[str, Any], deadline: float) -> dict
 
 
 class RemoteAnswer(RemoteFunction):
-    """The student's function, called in the child on inputs sent as plain data.
+    """The student's function for one planned check, called in the child on the check's
+    cases, sent as plain data; one exchange per check.
 
-    Calls it as the checker calls any function: its return value (or what it raised) comes
-    back decoded; its inputs after the call are copied into the caller's arguments, so the
-    checker sees what it changed in place; what it printed joins the cell's outputs.
+    The child finds the name, scans the function for forbidden calls and, if there are none,
+    calls it on every case (on its own copies) under the cell's timeout; it answers with what
+    each call returned or raised and its arguments after the call, plus what it printed. The
+    checker then reads the scan (``forbidden_uses``) and the calls (``call_cases``) from that
+    answer, as it would call a function here.
     """
 
     def __init__(
         self,
         channel: Channel,
-        name: str,
-        params: list[Any],
+        planned: PlannedCheck,
         soft_deadline: float,
         hard_deadline: float,
         outputs: list[dict[str, Any]],
     ) -> None:
         self.channel = channel
-        self.name = self.__name__ = self.__qualname__ = name
+        self.planned = planned
+        self.name = self.__name__ = self.__qualname__ = planned.answer
         self.soft_deadline = soft_deadline
         self.hard_deadline = hard_deadline
         self.outputs = outputs
-        try:
-            self.__signature__ = inspect.Signature(
-                [inspect.Parameter(str(p), inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params]
-            )
-        except (TypeError, ValueError):  # names that a signature cannot hold
-            self.__signature__ = inspect.Signature()
+        self.reply: dict[str, Any] = {}
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def answer(self) -> Any:
+        """This, when the notebook defines a function of that name; the value it holds when
+        it is not a function; ``_MISSING`` when the name is not defined."""
         remaining = self.soft_deadline - time.monotonic()
         if remaining <= 0:
             raise CellTimedOut
-        callables: list[Callable[..., Any]] = []
-        payload = Encoder(callables).encode((args, kwargs))
-        self.channel.send({"call": {"name": self.name, "payload": payload, "timeout": remaining}})
+        payloads, callables = self.planned.payloads()
+        request = {
+            "check": {
+                "name": self.name,
+                "rules": [_rule_data(rule) for rule in self.planned.checker.forbidden],
+                "cases": payloads,
+                "timeout": remaining,
+            }
+        }
+        self.channel.send(request)
         reply = self.channel.receive(self.hard_deadline)
         while isinstance(reply, dict) and "callback" in reply:
             self.channel.send(_run_callback(callables, reply["callback"]))
@@ -345,48 +348,86 @@ class RemoteAnswer(RemoteFunction):
         if not isinstance(reply, dict) or "error" in reply:
             why = reply.get("error") if isinstance(reply, dict) else type(reply).__name__
             raise StudentProcessError(f"the notebook's process did not answer as expected ({why})")
+        self.reply = reply
         printed = reply.get("outputs")
         if isinstance(printed, list):
             self.outputs.extend(o for o in printed if isinstance(o, dict))
-        if reply.get("timeout"):
-            raise CellTimedOut
+        if not reply.get("found"):
+            return _MISSING
+        if not reply.get("callable"):
+            return _decoded(reply.get("value"))
+        params = reply.get("params")
+        params = params if isinstance(params, list) else []
         try:
-            _mirror_arguments((args, kwargs), decode(reply.get("after")))
-            raised = decode_exception(reply["raised"]) if "raised" in reply else None
-            returned = None if raised is not None else decode(reply.get("returned"))
-        except PlainDataError as unreadable:
-            raise StudentProcessError(f"an unreadable reply: {unreadable}") from None
-        if raised is not None:
-            raise raised  # the student's function raised it: the checker records it
-        return returned
+            self.__signature__ = inspect.Signature(
+                [inspect.Parameter(str(p), inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params]
+            )
+        except (TypeError, ValueError):  # names that a signature cannot hold
+            self.__signature__ = inspect.Signature()
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The checker calls a remote function only through call_cases.
+        raise RuntimeError(f"{self.name} runs in the student's process; it is not called here")
 
     def forbidden_uses(self, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
-        message = {
-            "scan": {
-                "name": self.name,
-                "rules": [
-                    {
-                        "name": r.name,
-                        "objects": list(r.objects),
-                        "methods": list(r.methods),
-                        "operators": list(r.operators),
-                        "modules": list(r.modules),
-                        "loops": r.loops,
-                        "why": r.why,
-                    }
-                    for r in rules
-                ],
-            }
-        }
-        reply = _request(self.channel, message, self.hard_deadline)
         uses = []
-        for entry in reply.get("uses", []):
+        for entry in self.reply.get("uses", []):
             try:
                 index, what, where = entry
                 uses.append(ForbiddenUse(rules[int(index)], str(what), str(where)))
             except (TypeError, ValueError, IndexError):
                 raise StudentProcessError("an unreadable scan") from None
         return uses
+
+    def call_cases(self, cases: Sequence[Any]) -> list[tuple[Any, tuple[Any, Any]]]:
+        if self.reply.get("timeout"):
+            raise CellTimedOut
+        planned = self.planned.cases
+        if len(cases) != len(planned) or any(
+            a is not b for a, b in zip(cases, planned, strict=True)
+        ):
+            raise RuntimeError("a remote answer is called on its planned cases only")
+        results = self.reply.get("results")
+        if not isinstance(results, list) or len(results) != len(cases):
+            raise StudentProcessError("a reply without a result for every case")
+        out = []
+        from mlmath_lab.checks.student_code import Raised
+
+        for result in results:
+            if not isinstance(result, dict):
+                raise StudentProcessError("an unreadable result")
+            after = _decoded(result.get("after"))
+            if not (isinstance(after, tuple) and len(after) == 2):
+                raise StudentProcessError("an unreadable result")
+            if "raised" in result:
+                try:
+                    got: Any = Raised(decode_exception(result["raised"]))
+                except PlainDataError as error:
+                    raise StudentProcessError(f"an unreadable reply: {error}") from None
+            else:
+                got = _decoded(result.get("returned"))
+            out.append((got, after))
+        return out
+
+
+def _decoded(data: Any) -> Any:
+    try:
+        return decode(data)
+    except PlainDataError as error:
+        raise StudentProcessError(f"an unreadable reply: {error}") from None
+
+
+def _rule_data(rule: Forbidden) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "objects": list(rule.objects),
+        "methods": list(rule.methods),
+        "operators": list(rule.operators),
+        "modules": list(rule.modules),
+        "loops": rule.loops,
+        "why": rule.why,
+    }
 
 
 def _run_callback(callables: list[Callable[..., Any]], request: Any) -> dict[str, Any]:
@@ -402,42 +443,6 @@ def _run_callback(callables: list[Callable[..., Any]], request: Any) -> dict[str
         return {"value": encode(value)}
     except Exception as error:
         return {"raised": encode_exception(error, f"{type(error).__name__}: {error}")}
-
-
-def _mirror_arguments(passed: Any, after: Any) -> None:
-    """Make the arguments given to the student's function look as the child left them."""
-    _mirror(passed, after)
-
-
-def _mirror(target: Any, source: Any) -> Any:
-    """``source`` copied into ``target`` in place where ``target`` is mutable; returns what
-    should stand in ``target``'s place in its container."""
-    if isinstance(target, np.ndarray) and isinstance(source, np.ndarray):
-        if target.shape == source.shape and target.flags.writeable:
-            try:
-                np.copyto(target, source, casting="unsafe")
-                return target
-            except (TypeError, ValueError):
-                pass
-        return source
-    if isinstance(target, dict) and isinstance(source, dict):
-        for key in list(target):
-            if key not in source:
-                del target[key]
-        for key, value in source.items():
-            target[key] = _mirror(target[key], value) if key in target else value
-        return target
-    if isinstance(target, list) and isinstance(source, list):
-        target[:] = [_mirror(target[i], v) if i < len(target) else v for i, v in enumerate(source)]
-        return target
-    if isinstance(target, tuple) and isinstance(source, tuple) and len(target) == len(source):
-        for old, new in zip(target, source, strict=True):
-            _mirror(old, new)
-        return target
-    if isinstance(target, np.random.Generator) and isinstance(source, np.random.Generator):
-        target.bit_generator.state = source.bit_generator.state
-        return target
-    return source
 
 
 def _call_quietly(fn: Callable[..., Any], case: Case) -> Any:

@@ -54,10 +54,6 @@ WARM_MODULES = (
     "numpy.fft",
     "torch.nn",
     "torch.nn.functional",
-    # torch.optim's step() imports torch._dynamo on first use (1.4 s here): once in the
-    # zygote, not in every child whose notebook (04's references and demos, 07's demo) steps
-    # an optimizer
-    "torch._dynamo",
     "matplotlib.pyplot",
     "ipywidgets",  # the notebooks' demos: ~90 ms to import, in every submission otherwise
     "secrets",

@@ -109,6 +109,11 @@ class RemoteFunction:
     def forbidden_uses(self, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
         raise NotImplementedError
 
+    def call_cases(self, cases: Sequence[Any]) -> list[tuple[Any, tuple[Any, Any]]]:
+        """Per case (a ``checker.Case``): what the call returned (or a ``Raised``), and its
+        arguments as the function left them (``(args, kwargs)``)."""
+        raise NotImplementedError
+
 
 def find_forbidden(fn: Any, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
     """Every use of something in ``rules`` by ``fn`` and the notebook functions it calls."""

@@ -78,9 +78,15 @@ def _errors_in(nb: NotebookNode) -> dict[int, CellError]:
 def validate_preload() -> tuple[str, ...]:
     """What validate's zygote imports: autograde's preloads, the proofs' entry point (a
     child may not import what the zygote did not), and draft figures (``draft_figures``)."""
-    from ..autograde.executor import DEFAULT_PRELOAD
+    from ..autograde.executor import DEFAULT_PRELOAD, OPTIMIZER_PRELOAD
 
-    return (*DEFAULT_PRELOAD, "mlmath_lab.course.solutions", "mlmath_lab.course.draft_figures")
+    # every notebook runs, 04's and 07's demos (torch.optim) and 04's references included
+    return (
+        *DEFAULT_PRELOAD,
+        OPTIMIZER_PRELOAD,
+        "mlmath_lab.course.solutions",
+        "mlmath_lab.course.draft_figures",
+    )
 
 
 class PrewarmedRunner:

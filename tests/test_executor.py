@@ -302,6 +302,126 @@ def test_huge_output_is_truncated_with_a_notice(executor: PrewarmedExecutor, wor
     assert text(outputs[1]) == "next\n"
 
 
+NOTICE = "output truncated by mlmath-lab autograde (limit 100000 bytes)"
+
+
+def test_display_metadata_and_updates_count_against_the_output_limit(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    cells = (
+        # small data, 5 MB of metadata
+        "from IPython.display import display\n"
+        "display({'text/plain': 'small'}, raw=True, metadata={'big': 'm' * 5_000_000})",
+        # one display updated 10,000 times with 1 KB each (10 MB in all)
+        "from IPython.display import display\n"
+        "handle = display('start', display_id=True)\n"
+        "for i in range(10_000):\n"
+        "    handle.update({'text/plain': f'{i:5d}' + 'u' * 1000}, raw=True)",
+        # a small display, then one 5 MB update
+        "handle = display('small', display_id=True)\n"
+        "handle.update({'text/plain': 'z' * 5_000_000}, raw=True)",
+        "print('next')",
+    )
+    result, outputs = run(executor, workdir, *cells)
+    assert result.problem is None, result.problem
+    for index in range(3):
+        recorded = len(json.dumps(outputs[index]))
+        assert recorded < LIMITS.max_output_bytes + 1000, (cells[index], recorded)
+        assert NOTICE in text(outputs[index]), cells[index]
+    # the display keeps the last update within the budget, about 100 of the 10,000
+    (display,) = [o for o in outputs[1] if o["output_type"] == "display_data"]
+    assert 50 < int(display["data"]["text/plain"][:5]) < 100
+    assert text(outputs[3]) == "next\n"
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    cells = (
+        "print('a\\ud800b')",
+        # a high and a low surrogate side by side are one character
+        "import sys\nprint('pair \\ud83d\\ude00 and \\udcff', file=sys.stderr)",
+        "from IPython.display import HTML, display\n"
+        "display(HTML('<b>\\udfff</b>'), metadata={'k\\ud800': 'v\\udc80'})",
+        "raise ValueError('bad \\ud800')",
+    )
+    result, outputs = run(executor, workdir, *cells)
+    assert result.problem is None, result.problem
+    assert text(outputs[0]) == "a\ufffdb\n"
+    assert outputs[1][0]["name"] == "stderr"
+    assert text(outputs[1]) == "pair \U0001f600 and \ufffd\n"
+    (display,) = outputs[2]
+    assert display["data"]["text/html"] == "<b>\ufffd</b>"
+    assert display["metadata"] == {"k\ufffd": "v\ufffd"}
+    (error,) = outputs[3]
+    assert error["evalue"] == "bad \ufffd"
+    assert any("\ufffd" in line for line in error["traceback"])
+    # the grader can write the notebook: no surrogate is left anywhere
+    path = workdir / "graded.ipynb"
+    nbformat.write(result.notebook, path)
+    assert "\ufffd" in path.read_text(encoding="utf-8")
+
+
+# -- file descriptors 1 and 2 ---------------------------------------------------------------
+
+FD_CELLS = (
+    # time for ipykernel's pipe-reading thread to get the bytes before the cell ends
+    "import os, time\n_ = os.write(2, b'to fd 2\\n')\ntime.sleep(0.3)",
+    "import os, time\n_ = os.write(1, b'to fd 1\\n')\ntime.sleep(0.3)",
+    "import subprocess, time\n_ = subprocess.run(['echo', 'from a subprocess'])\ntime.sleep(0.3)",
+)
+
+
+@pytest.mark.slow
+def test_fd_output_is_recorded_as_nbgrader_records_it(
+    executor: PrewarmedExecutor, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a cell writes to fds 1 and 2 is the cell's stdout/stderr stream, as under
+    nbgrader's Execute (ipykernel's capture_fd_output), and a graded cell that writes to fd 2
+    scores 0 in both (determine_grade: a stderr stream is an error)."""
+    from nbgrader.preprocessors import Execute
+    from nbgrader.utils import determine_grade
+
+    ours = executor.run(notebook(*FD_CELLS), workdir)
+    assert ours.problem is None, ours.problem
+    # ipykernel does not watch fds 1 and 2 under pytest (it looks for this variable)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    theirs, _ = Execute(timeout=60).preprocess(
+        notebook(*FD_CELLS), {"metadata": {"path": str(workdir)}}
+    )
+    mine = [normalized(cell.outputs) for cell in ours.notebook.cells]
+    kernel = [normalized(cell.outputs) for cell in theirs.cells]
+    assert kernel[0] == [{"output_type": "stream", "name": "stderr", "text": "to fd 2\n"}]
+    assert mine == kernel
+    for nb in (ours.notebook, theirs):
+        cell = nb.cells[0]
+        cell.metadata["nbgrader"] = {
+            "grade": True,
+            "solution": False,
+            "locked": True,
+            "grade_id": "fd2",
+            "points": 1,
+        }
+        assert determine_grade(cell) == (0, 1.0)
+
+
+def test_fd_output_over_the_budget_does_not_block_the_writer(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    """5 MB in one os.write to fd 1 (a pipe holds 64 KiB): the writer is not blocked until
+    the cell times out; the output is cut with the notice like a print."""
+    started = time.monotonic()
+    result, outputs = run(
+        executor, workdir, "import os\n_ = os.write(1, b'w' * 5_000_000)", "print('next')"
+    )
+    assert result.problem is None, result.problem
+    printed = text(outputs[0])
+    assert printed.startswith("wwww") and NOTICE in printed
+    assert len(printed) < LIMITS.max_output_bytes + 200
+    assert text(outputs[1]) == "next\n"
+    assert time.monotonic() - started < CELL_TIMEOUT
+
+
 def test_a_forged_oversized_frame_kills_the_child(
     executor: PrewarmedExecutor, workdir: Path
 ) -> None:
@@ -406,7 +526,9 @@ def test_close_leaves_no_process_behind() -> None:
         assert ex._proc is not None
         pids.append(ex._proc.pid)
         _, outputs = run(ex, path, "import os\nprint(os.getpid())")
-        pids.append(int(text(outputs[0])))
+        child_pid = int(text(outputs[0]))
+        if child_pid != 1:  # as root, its own PID namespace shows it as 1: counted below
+            pids.append(child_pid)
 
         def long_run(ex: PrewarmedExecutor = ex) -> None:
             # A child still running, with a process of its own, when the executor closes.
@@ -423,7 +545,10 @@ def test_close_leaves_no_process_behind() -> None:
         thread.start()
         deadline = time.monotonic() + 30
         zygote = psutil.Process(pids[0])
-        while time.monotonic() < deadline and len(zygote.children(recursive=True)) < 2:
+        # until the child's own process (the sleep) runs
+        while time.monotonic() < deadline and not any(
+            p.name() == "sleep" for p in zygote.children(recursive=True)
+        ):
             time.sleep(0.1)
         pids.extend(p.pid for p in zygote.children(recursive=True))
         assert len(pids) >= 4

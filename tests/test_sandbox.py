@@ -116,11 +116,21 @@ def workdir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _course_parent() -> str | None:
+    """Where a test course goes: as root, not under /tmp, /var/tmp or /dev/shm, which the
+    sandbox covers with private tmpfs (a course there would be out of sight anyway, as a real
+    course, in /srv or a home, is not); /run when it can be written. Otherwise the default
+    temporary folder (not covered without root)."""
+    if os.geteuid() == 0 and os.path.isdir("/run") and os.access("/run", os.W_OK):
+        return "/run"
+    return None
+
+
 @pytest.fixture
 def course() -> Iterator[Path]:
     """A world-readable course directory with a source notebook (hidden tests) and a gradebook:
     without hiding, even nobody could read them."""
-    root = Path(tempfile.mkdtemp(prefix="mlmath-course-"))
+    root = Path(tempfile.mkdtemp(prefix="mlmath-course-", dir=_course_parent()))
     root.chmod(0o755)
     (root / "source").mkdir(mode=0o755)
     (root / "source" / "source.ipynb").write_text('{"hidden": "tests"}')
@@ -250,6 +260,59 @@ def test_hidden_paths_unreadable_and_workdir_writable(workdir: Path, course: Pat
     assert source.read_text() == '{"hidden": "tests"}'
     assert gradebook.read_text() == "grades"
     assert str(course) not in Path("/proc/self/mountinfo").read_text()
+
+
+@needs_root
+def test_temporary_directories_are_private(workdir: Path) -> None:
+    """/tmp, /var/tmp and /dev/shm are fresh, size-limited tmpfs in the child: what it writes
+    there is gone when it exits and never seen by the host (nor by another submission), the
+    host's files there are out of its sight, and its working copy (itself under /tmp) works."""
+    name = f"mlmath-private-{os.getpid()}-{time.monotonic_ns()}"
+    shared = [Path(d) / name for d in ("/tmp", "/var/tmp", "/dev/shm") if os.path.isdir(d)]
+    fd, marker_path = tempfile.mkstemp(prefix="mlmath-host-marker-")  # the host's /tmp
+    os.close(fd)
+    marker = Path(marker_path)
+
+    def write_everywhere(report: SandboxReport) -> dict[str, Any]:
+        result: dict[str, Any] = {"written": [], "tmp": sorted(os.listdir("/tmp"))}
+        for path in shared:
+            path.write_text("left behind?")
+            result["written"].append(str(path))
+        result["marker"] = marker.exists()
+        (workdir / "answer.txt").write_text("42")  # the working copy: still there, writable
+        result["workdir"] = (workdir / "answer.txt").read_text()
+        result["cwd"] = os.getcwd()
+        try:  # the tmpfs is limited to max_file_mb (1 MiB here): two 0.75 MiB files do not fit
+            for index in range(2):
+                (Path("/tmp") / f"{name}-{index}").write_bytes(b"x" * (3 * MiB // 4))
+            result["full"] = "fits"
+        except OSError as exc:
+            result["full"] = errno.errorcode.get(exc.errno or 0, str(exc))
+        return result
+
+    try:
+        report, result = run_sandboxed(write_everywhere, Limits(max_file_mb=1), workdir)
+        assert any(note.startswith("private temporary directories:") for note in report.applied)
+        assert result["written"] == [str(p) for p in shared]
+        assert [p for p in shared if p.exists()] == []  # nothing left behind on the host
+        assert not result["marker"] and marker.name not in result["tmp"]
+        # /tmp holds only the way to the working copy (and to the interpreter's folders, were
+        # any of them in /tmp)
+        way = workdir.relative_to("/tmp").parts[0]
+        interpreter = {
+            Path(p).resolve().relative_to("/tmp").parts[0]
+            for p in [sys.prefix, *sys.path]
+            if p and Path(p).resolve().is_relative_to("/tmp") and Path(p).resolve() != Path("/tmp")
+        }
+        assert way in result["tmp"] and set(result["tmp"]) <= {way, *interpreter}
+        assert result["workdir"] == "42" and result["cwd"] == str(workdir)
+        assert (workdir / "answer.txt").read_text() == "42"  # the grader sees what it wrote
+        assert result["full"] == "ENOSPC"
+        assert "mlmath-private" not in Path("/proc/self/mountinfo").read_text()
+    finally:  # were /tmp not private, all of these would be the host's
+        marker.unlink()
+        for path in [*shared, *(Path("/tmp") / f"{name}-{index}" for index in range(2))]:
+            path.unlink(missing_ok=True)
 
 
 def test_workdir_inside_hidden_path_is_rejected(course: Path) -> None:

@@ -114,3 +114,41 @@ def test_the_summary_names_what_isolation_is_missing() -> None:
     summary = Summary("a", missing_protections=["network: not isolated (not root)"])
     (note,) = [line for line in summary.lines() if "isolation" in line]
     assert "network: not isolated (not root)" in note and "require_sandbox" in note
+
+
+def _processes_running(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@root_only
+def test_a_submission_sees_only_its_processes_and_none_outlives_it(workdirs: list[Path]) -> None:
+    marker = "3133.7"  # an unusual sleep length names the processes it starts
+    nb = _notebook(
+        "import os, subprocess, time\n"
+        "print('pid', os.getpid())\n"
+        f"subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        f"    os.execvp('sleep', ['sleep', '{marker}'])\n"
+        "time.sleep(0.3)\n"
+        "print('visible', len([p for p in os.listdir('/proc') if p.isdigit()]))\n"
+    )
+    with PrewarmedExecutor(LIMITS, uids=(FIRST_UID,)) as executor:
+        result = executor.run(nb, workdirs[0])
+        assert result.problem is None, result.problem
+        printed = _text(result.notebook)
+        assert "pid 1\n" in printed  # the first process of its own namespace
+        visible = int(printed.split("visible ")[1].split()[0])
+        assert visible <= 6, printed  # itself, its reader, its two sleeps: not the machine's
+        deadline = time.monotonic() + 5
+        while _processes_running(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_running(marker) == []  # gone with the submission, zygote still up

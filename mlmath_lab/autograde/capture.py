@@ -3,13 +3,27 @@
 Runs inside the forked child. ipykernel sends these as IOPub messages that nbclient turns into
 outputs; here the shell's hooks append the outputs directly, in the order they happen, so the
 order of prints, displays and errors is exact (a kernel's is only as exact as its flushes).
+
+What the cell writes to file descriptors 1 and 2 (C extensions, subprocesses, ``os.write``)
+becomes stream output too, as ipykernel's ``OutStream(watchfd=True)`` records it
+(:func:`capture_fd_output`). Text is cleaned of lone surrogates at the source, so that every
+output can be written as UTF-8, and everything the cell emits (stream text, display data with
+its metadata, every display update) counts against the cell's byte budget.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import json
+import os
+import re
+import select
+import signal
 import sys
+import threading
 import uuid
+from collections import deque
 from typing import Any
 
 from ipykernel.jsonutil import encode_images, json_clean
@@ -23,6 +37,57 @@ from .widgets import WIDGETS
 Output = dict[str, Any]
 
 TRUNCATION_NOTICE = "\n... output truncated by mlmath-lab autograde (limit {limit} bytes)\n"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without lone surrogates: each becomes U+FFFD (a high and low surrogate next
+    to each other become the character they encode). A str may hold them (``"\\ud800"``,
+    ``os.fsdecode`` of bad bytes), UTF-8 cannot: the notebook could not be written."""
+    if text.isascii() or _SURROGATE.search(text) is None:  # isascii: O(1) in CPython
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _clean(value: Any) -> Any:
+    """``value`` (JSON-like: dicts, lists, strings) with every string and key cleaned."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {(clean_text(k) if isinstance(k, str) else k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _json_size(value: Any, room: int) -> int:
+    """The size of ``value`` as compact UTF-8 JSON, or ``room + 1`` as soon as it is known to
+    be larger than ``room``: its characters are counted first, so that an output far over the
+    budget is never serialised."""
+    if _chars(value, room) > room:
+        return room + 1
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _chars(value: Any, room: int) -> int:
+    """A lower bound of ``value``'s JSON size (its strings' characters), counted only up to
+    just past ``room``."""
+    if isinstance(value, str):
+        return len(value)
+    total = 0
+    if isinstance(value, dict):
+        for key, item in value.items():
+            total += len(str(key)) + _chars(item, room - total)
+            if total > room:
+                break
+    elif isinstance(value, list | tuple):
+        for item in value:
+            total += _chars(item, room - total)
+            if total > room:
+                break
+    return total
 
 
 class CellOutputs:
@@ -74,10 +139,23 @@ class CellOutputs:
             self.clear_on_next = False
         self.outputs.append(output)
 
+    def _admit(self, size: int) -> bool:
+        """Take ``size`` bytes of the budget for a rich output or a display update; past the
+        budget, one notice and nothing more."""
+        if self.truncated or self.used + size > self.limit:
+            if not self.truncated:  # the notice, once; nothing after it
+                self.truncated = True
+                # on stdout: nbgrader scores a graded cell with stderr output 0, and the
+                # notice is ours, not the student's
+                self._append_stream("stdout", TRUNCATION_NOTICE.format(limit=self.limit))
+            return False
+        self.used += size
+        return True
+
     def stream(self, name: str, text: str) -> None:
         if not text:
             return
-        text = self._take(text)
+        text = self._take(clean_text(text))
         if not text:
             return
         capture = WIDGETS.capture_for(self.msg_id)
@@ -96,16 +174,17 @@ class CellOutputs:
             self._append({"output_type": "stream", "name": name, "text": text})
 
     def rich(self, output: Output, display_id: str | None = None) -> None:
-        """A display_data or execute_result; dropped with a notice when over the budget."""
-        output["data"] = json_clean(encode_images(output["data"]))
-        output["metadata"] = json_clean(output.get("metadata") or {})
-        size = sum(len(str(v)) for v in output["data"].values())
-        if self.truncated or self.used + size > self.limit:
-            if not self.truncated:  # the notice, once; nothing after it
-                self.truncated = True
-                self._append_stream("stderr", TRUNCATION_NOTICE.format(limit=self.limit))
+        """A display_data or execute_result; dropped with a notice when over the budget (its
+        data and its metadata, as JSON, count)."""
+        if self.truncated:
             return
-        self.used += size
+        output["data"] = _clean(json_clean(encode_images(output["data"])))
+        output["metadata"] = _clean(json_clean(output.get("metadata") or {}))
+        room = self.limit - self.used
+        size = _json_size(output["data"], room)
+        size += _json_size(output["metadata"], room - size)
+        if not self._admit(size):
+            return
         capture = WIDGETS.capture_for(self.msg_id)
         if capture is not None:  # an Output widget takes it (nbclient keeps no display id)
             capture.output(output)
@@ -115,11 +194,22 @@ class CellOutputs:
         self._append(output)
 
     def update(self, display_id: str, data: dict[str, Any], metadata: dict[str, Any]) -> None:
-        """update_display_data: nbclient rewrites the earlier outputs with that display id."""
-        for index in self.display_ids.get(display_id, []):
-            if index < len(self.outputs):
-                self.outputs[index]["data"] = json_clean(encode_images(data))
-                self.outputs[index]["metadata"] = json_clean(metadata or {})
+        """update_display_data: nbclient rewrites the earlier outputs with that display id.
+        Each update counts against the budget (its data and metadata, as JSON), as a new
+        output would: a loop of updates is cut with the notice like a loop of prints."""
+        indices = [i for i in self.display_ids.get(display_id, []) if i < len(self.outputs)]
+        if not indices or self.truncated:
+            return
+        data = _clean(json_clean(encode_images(data)))
+        metadata = _clean(json_clean(metadata or {}))
+        room = self.limit - self.used
+        size = _json_size(data, room)
+        size += _json_size(metadata, room - size)
+        if not self._admit(size):
+            return
+        for index in indices:
+            self.outputs[index]["data"] = data
+            self.outputs[index]["metadata"] = metadata
 
     def error(
         self, ename: str, evalue: str, traceback: list[str], *, from_kernel: bool = True
@@ -127,6 +217,8 @@ class CellOutputs:
         """Always recorded, whatever the budget: nbgrader scores a cell 0 by its error output.
         An error the kernel reports goes where its other outputs go (into a capturing Output
         widget); one the client adds (``from_kernel=False``) goes into the cell."""
+        ename, evalue = clean_text(ename), clean_text(evalue)
+        traceback = [clean_text(line) for line in traceback]
         cap = max(self.limit // 10, 10_000)
         if len(evalue) > cap:
             evalue = evalue[:cap] + TRUNCATION_NOTICE.format(limit=cap)
@@ -179,8 +271,14 @@ class CapturedStream(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        FD_CAPTURE.take()  # what fds 1 and 2 got before this write comes first
         CAPTURE.stream(self.name_, text)
         return len(text)
+
+    def flush(self) -> None:
+        # As OutStream.flush: whatever was written so far, fd-level output included, is in
+        # the outputs afterwards (the shell flushes before it records an error).
+        FD_CAPTURE.drain()
 
 
 class CapturingDisplayPublisher(DisplayPublisher):
@@ -196,6 +294,7 @@ class CapturingDisplayPublisher(DisplayPublisher):
         update: bool = False,
         **kwargs: Any,
     ) -> None:
+        FD_CAPTURE.drain()  # as ZMQDisplayPublisher flushes the streams first
         display_id = (transient or {}).get("display_id")
         if update and display_id is not None:
             CAPTURE.update(display_id, data, metadata or {})
@@ -206,6 +305,7 @@ class CapturingDisplayPublisher(DisplayPublisher):
         )
 
     def clear_output(self, wait: bool = False) -> None:
+        FD_CAPTURE.drain()
         CAPTURE.clear(wait)
 
 
@@ -225,6 +325,7 @@ class CapturingDisplayHook(DisplayHook):
         self._result["metadata"] = md_dict or {}
 
     def finish_displayhook(self) -> None:
+        FD_CAPTURE.drain()  # as ZMQShellDisplayHook flushes stdout and stderr first
         if self._result.get("data"):
             CAPTURE.rich(self._result)
         self._result = {}
@@ -292,3 +393,186 @@ class CapturingShell(InteractiveShell):
 
 def _may_be_async(cell: str) -> bool:
     return "await" in cell or "async" in cell
+
+
+# -- file descriptors 1 and 2 ----------------------------------------------------------------
+
+PIPE_CHUNK = 65536
+# Reads of one descriptor per drain: a subprocess that never stops writing cannot hold the
+# cell in a drain (16 x 64 KiB, past any cell's budget).
+DRAIN_READS = 16
+
+
+class FdCapture:
+    """Fds 1 and 2 of the child, recorded as ipykernel records them.
+
+    A kernel (``IPKernelApp.capture_fd_output``, on by default) points fds 1 and 2 at pipes
+    and a thread per pipe writes what arrives into ``sys.stdout``/``sys.stderr``: output of C
+    code, subprocesses and ``os.write`` becomes the cell's stdout/stderr stream. It matters
+    for the score: nbgrader's ``determine_grade`` gives a graded cell 0 for a stderr stream.
+
+    Here the pipes are read by one thread (started after the sandbox, see
+    :func:`capture_fd_output`), which only queues the bytes (at most the cell's budget; the
+    rest is read and dropped, so a writer never blocks); the main thread turns the queue into
+    stream output before each write to ``sys.stdout``/``sys.stderr`` and, reading what is
+    still in the pipes too, at each flush, display and at the end of each cell. Without the
+    thread (it could not start) the drains alone read the pipes.
+    """
+
+    def __init__(self) -> None:
+        # The process that runs the cells; a copy the student's code forks reads nothing.
+        self.pid = 0
+        self.fds: dict[int, str] = {}  # read end -> stream name
+        self.decoders: dict[str, codecs.IncrementalDecoder] = {}
+        self.chunks: deque[tuple[str, bytes]] = deque()
+        self.queued = 0  # bytes in chunks
+        self.lock = threading.Lock()  # one reader of the pipes at a time: order is kept
+        self.reader: threading.Thread | None = None
+        self.first_cell = True
+
+    def install(self) -> None:
+        """fd 0 reads /dev/null; fds 1 and 2 write into pipes (the zygote's report pipe and
+        log are no longer reachable through them)."""
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            os.dup2(devnull, 0)
+            for fd, name in ((1, "stdout"), (2, "stderr")):
+                try:
+                    read_end, write_end = os.pipe()  # close-on-exec; fds 1 and 2 are inherited
+                except OSError:
+                    os.dup2(devnull, fd)  # no pipe: discarded, as before
+                    continue
+                os.dup2(write_end, fd)
+                os.close(write_end)
+                os.set_blocking(read_end, False)
+                self.fds[read_end] = name
+                self.decoders[name] = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        finally:
+            os.close(devnull)
+        self.pid = os.getpid()
+        # A fork's copy of a lock the reader held would stay locked in the copy for good.
+        os.register_at_fork(after_in_child=self._new_lock)
+
+    def _new_lock(self) -> None:
+        self.lock = threading.Lock()
+
+    def adopt(self) -> None:
+        """This process runs the cells (the child itself, or the process it continues in,
+        such as the first process of a PID namespace the sandbox forks into)."""
+        self.pid = os.getpid()
+
+    def start_reader(self) -> None:
+        """Start the reading thread, once: it must start inside the sandbox (a thread that
+        existed before would stay outside the child's namespaces, and so would whatever
+        the student's code patched into it, ``FdCapture._read_once`` say)."""
+        if not self.fds or (self.reader is not None and self.reader.is_alive()):
+            return
+        self.adopt()  # called by the sandbox or before a cell: in the process that runs them
+        thread = threading.Thread(target=self._read, name="mlmath-fd-output", daemon=True)
+        # Started with every signal blocked, which it keeps: the cell's SIGALRM must
+        # interrupt the main thread, not this one.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        try:
+            thread.start()
+        except RuntimeError:  # no thread (the process limit): the drains read the pipes
+            return
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        self.reader = thread
+
+    def _read(self) -> None:
+        poller = select.poll()
+        for fd in self.fds:
+            poller.register(fd, select.POLLIN)
+        left = set(self.fds)
+        while left:
+            for fd, _event in poller.poll():
+                with self.lock:
+                    got = self._read_once(fd)
+                if got < 0:  # no writer left (the student's code closed fd 1 or 2)
+                    poller.unregister(fd)
+                    left.discard(fd)
+
+    def _read_once(self, fd: int) -> int:
+        """One read of ``fd`` into the queue, under the lock: the bytes read, 0 when there
+        were none, -1 at end of file."""
+        try:
+            data = os.read(fd, PIPE_CHUNK)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            return -1
+        if not data:
+            return -1
+        if self.queued <= max(CAPTURE.limit, PIPE_CHUNK):  # past it the cell is cut anyway
+            self.chunks.append((self.fds[fd], data))
+            self.queued += len(data)
+        return len(data)
+
+    def take(self) -> None:
+        """What the thread queued → the running cell's stream outputs (main thread)."""
+        if not self.chunks or os.getpid() != self.pid:
+            return
+        with self.lock:
+            chunks = list(self.chunks)
+            self.chunks.clear()
+            self.queued = 0
+        for name, data in chunks:
+            text = self.decoders[name].decode(data)
+            if text:
+                CAPTURE.stream(name, text)
+
+    def _read_all(self) -> None:
+        """What the pipes hold now, into the queue (the caller holds the lock)."""
+        for fd in self.fds:
+            for _ in range(DRAIN_READS):
+                if self._read_once(fd) <= 0:
+                    break
+
+    def drain(self) -> None:
+        """Everything written to fds 1 and 2 so far → the running cell's outputs."""
+        if not self.fds or os.getpid() != self.pid:
+            return
+        with self.lock:
+            self._read_all()
+        self.take()
+
+    def discard(self) -> None:
+        """Drop what was written so far: before the first cell (the set-up in the child) it
+        is no cell's output, as a kernel's start-up output goes to its terminal."""
+        if not self.fds or os.getpid() != self.pid:
+            return
+        with self.lock:
+            self._read_all()
+            self.chunks.clear()
+            self.queued = 0
+        for decoder in self.decoders.values():
+            decoder.reset()
+
+
+FD_CAPTURE = FdCapture()
+
+
+def capture_fd_output(shell: InteractiveShell) -> None:
+    """In the freshly forked child, before anything else: fd 0 reads /dev/null, fds 1 and 2
+    become the running cell's stdout and stderr streams (:class:`FdCapture`), drained when
+    each cell ends. The reading thread starts inside the sandbox, before its process limit
+    (``sandbox.BEFORE_PROCESS_LIMIT``), or else before the first cell."""
+    from .sandbox import BEFORE_PROCESS_LIMIT
+
+    FD_CAPTURE.install()
+    BEFORE_PROCESS_LIMIT.append(FD_CAPTURE.start_reader)
+    shell.events.register("pre_run_cell", _before_cell)
+    shell.events.register("post_run_cell", _after_cell)
+
+
+def _before_cell(info: Any) -> None:
+    FD_CAPTURE.adopt()
+    if FD_CAPTURE.first_cell:
+        FD_CAPTURE.first_cell = False
+        FD_CAPTURE.discard()
+    FD_CAPTURE.start_reader()
+
+
+def _after_cell(result: Any) -> None:
+    FD_CAPTURE.drain()

@@ -140,6 +140,9 @@ def _check(shell: Any, conn: socket.socket, request: dict[str, Any], max_output:
     except CellTimeout:
         reply["timeout"] = True
     reply["results"] = results
+    from .capture import FD_CAPTURE
+
+    FD_CAPTURE.drain()  # what the calls wrote to fds 1 and 2 belongs to this cell
     reply["outputs"] = CAPTURE.outputs
     return reply
 

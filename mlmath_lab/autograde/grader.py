@@ -132,6 +132,8 @@ class Submission:
     notebooks: list[Path]  # submitted notebooks the gradebook knows, sorted (nbgrader's order)
     executions: dict[str, Execution] = field(default_factory=dict)
     problem: str | None = None  # set in pass 1 when the submission cannot be graded
+    # entries of the submission not copied into its working copy (links, FIFOs, devices)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -379,7 +381,9 @@ def _converter_class() -> type:
                 assert self.rerun is not None
                 workdir = Path(tempfile.mkdtemp(prefix="mlmath-lab-autograde-"))
                 try:
-                    shutil.copytree(resources["metadata"]["path"], workdir, dirs_exist_ok=True)
+                    # its files, as pass 1 copies them: regular files only, never a link,
+                    # never a notebook (the one nbgrader runs holds the hidden tests)
+                    _copy_tree(Path(resources["metadata"]["path"]), workdir, [])
                     result = self.rerun(copy.deepcopy(nb), workdir, self.verdicts)
                 finally:
                     shutil.rmtree(workdir, ignore_errors=True)
@@ -413,19 +417,13 @@ def _default_executor_factory(
 
 def _copy_tree(
     source: Path, dest: Path, ignore: list[str], exclude: set[Path] | None = None
-) -> None:
-    """Copy the non-notebook files of ``source`` into ``dest`` (nbgrader's find_all_files)."""
-    from nbgrader.utils import find_all_files
+) -> list[tuple[str, str]]:
+    """Copy the non-notebook files of ``source`` into ``dest`` (nbgrader's find_all_files):
+    regular files only, never through a symbolic link; return the entries skipped, as
+    (relative path, reason) (``workcopy.Skipped``), for the caller to report."""
+    from .workcopy import copy_regular_files
 
-    for filename in find_all_files(str(source), [*ignore, "*.ipynb"]):
-        path = Path(filename)
-        if exclude and path in exclude:
-            continue
-        target = dest / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
-        shutil.copy(path, target)
+    return list(copy_regular_files(source, dest, [*ignore, "*.ipynb"], exclude))
 
 
 def _sharing_one_gradebook_engine(
@@ -616,7 +614,7 @@ class Autograder(LoggingConfigurable):
                         reason = self._grade_student(
                             converter_class, coursedir, cfg, assignment, sub, executor, cells
                         )
-                        note = _tampering_note(sub)
+                        note = "; ".join(filter(None, (_tampering_note(sub), _skipped_note(sub))))
                         if note:
                             summary.notes[sub.student] = note
                             progress.message(f"NOTE {sub.student}: {note}")
@@ -709,7 +707,7 @@ class Autograder(LoggingConfigurable):
     ) -> None:
         """Pass 1 for one student: sanitize each notebook and lay out its working copy."""
         try:
-            _copy_tree(sub.folder, workdir, list(coursedir.ignore))
+            sub.skipped_files = _copy_tree(sub.folder, workdir, list(coursedir.ignore))
             source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
             exclude = {source / x for x in sanitizer.exclude_overwriting.get(assignment, [])}
             _copy_tree(source, workdir, list(coursedir.ignore), exclude)
@@ -900,6 +898,15 @@ def _tampering_note(sub: Submission) -> str | None:
         return None
     shown = ", ".join(list(dict.fromkeys(names))[:6]) + (", ..." if len(set(names)) > 6 else "")
     return f"its code patched {shown}; the originals were put back before its tests ran"
+
+
+def _skipped_note(sub: Submission) -> str | None:
+    """The submission's files that were not copied into its working copy, and why."""
+    if not sub.skipped_files:
+        return None
+    shown = ", ".join(f"{path} ({reason})" for path, reason in sub.skipped_files[:5])
+    more = len(sub.skipped_files) - 5
+    return f"not copied for grading: {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def _duplicated_grade_ids(path: Path) -> list[str]:

@@ -32,6 +32,7 @@ import signal
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,18 @@ MS_REMOUNT = 32
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
 PR_SET_NO_NEW_PRIVS = 38
+
+# Covered, in the child's mount namespace, by a private tmpfs of min(max_file_mb, this) MiB.
+PRIVATE_TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+PRIVATE_TMP_MAX_MB = 256
+
+# Called by enter_sandbox once the process is confined (namespaces entered, privileges
+# dropped), just before the process limit is set: a thread the child itself needs (the
+# fd-output reader, capture.py) starts here, inside the namespaces, and counts among the
+# tasks already running, not against the student's max_processes.
+BEFORE_PROCESS_LIMIT: list[Callable[[], None]] = []
 
 # Variables the student's code keeps; everything else (JUPYTER_*, the grader's tokens, paths
 # into the course) is dropped. Thread counts are kept because torch/OpenBLAS thread pools count
@@ -100,7 +112,8 @@ def enter_sandbox(limits: Limits, workdir: Path, *, uid: int | None = None) -> S
     """Confine the current process before it runs a student's code; see the module docstring.
 
     Steps, in order: resource limits (core, file size, address space); as root on Linux, new
-    mount and network namespaces with ``limits.hidden_paths`` covered; as root, ``workdir``
+    mount and network namespaces with ``limits.hidden_paths`` covered and private, empty
+    ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (``workdir`` stays where it is); as root, ``workdir``
     given to an unprivileged user and privileges dropped to it, then the process limit; last, a
     minimal environment with ``HOME`` (and ``TMPDIR``) set to ``workdir``, which also becomes
     the current directory.
@@ -145,7 +158,13 @@ def enter_sandbox(limits: Limits, workdir: Path, *, uid: int | None = None) -> S
         else:
             report.skipped.append("no_new_privs: prctl failed")
     if is_root and is_linux:
-        _isolate(report, limits, hidden, target[1] if target is not None else None)
+        _isolate(report, limits, hidden, target[1] if target is not None else None, workdir)
+        # Its own PID namespace (the rest runs in its PID 1; this process stays outside as
+        # a relay that runs no student code): it sees and signals only its own processes,
+        # and all of them end with it.
+        from .pidns import enter_pid_namespace
+
+        enter_pid_namespace(report)
     else:
         reason = "not root" if is_linux else f"not Linux ({sys.platform})"
         if limits.network:
@@ -154,12 +173,16 @@ def enter_sandbox(limits: Limits, workdir: Path, *, uid: int | None = None) -> S
             report.skipped.append(f"network: not isolated ({reason})")
         if hidden:
             report.skipped.append(f"hidden paths: not hidden ({reason}): {_names(hidden)}")
+        report.skipped.append(f"temporary directories: shared, not private ({reason})")
+        report.skipped.append(f"processes: not in their own PID namespace ({reason})")
 
     # 3. Privileges, then the process limit (RLIMIT_NPROC is not enforced for root).
     if target is not None:
         _drop_privileges(report, workdir, target)
     else:
         report.skipped.append("privileges: not dropped (not root; runs as the current user)")
+    for start in BEFORE_PROCESS_LIMIT:
+        start()
     _limit_processes(report, limits.max_processes)
 
     # 4. Environment and working directory.
@@ -275,10 +298,15 @@ def _mount(
 
 
 def _isolate(
-    report: SandboxReport, limits: Limits, hidden: list[Path], uid: int | None = None
+    report: SandboxReport,
+    limits: Limits,
+    hidden: list[Path],
+    uid: int | None = None,
+    workdir: Path | None = None,
 ) -> None:
-    """New mount namespace (so hiding paths affects only us) and, unless the network is
-    allowed, a new network namespace, whose only interface is a loopback that is down."""
+    """New mount namespace (so hiding paths and private temporary directories affect only us)
+    and, unless the network is allowed, a new network namespace, whose only interface is a
+    loopback that is down."""
     flags = CLONE_NEWNS | (0 if limits.network else CLONE_NEWNET)
     if _libc_call("unshare", ctypes.c_int(flags)) != 0:
         exc = _os_error("unshare")
@@ -286,19 +314,20 @@ def _isolate(
             report.skipped.append(f"network: not isolated ({exc})")
         if hidden:
             report.skipped.append(f"hidden paths: not hidden ({exc}): {_names(hidden)}")
+        report.skipped.append(f"temporary directories: shared, not private ({exc})")
         return
     if limits.network:
         report.applied.append("network: left enabled (limits.network=True)")
     else:
         report.applied.append("network: isolated (new network namespace, loopback down)")
-    if not hidden and uid is None:
-        return
     # A new mount namespace starts in the same propagation peer groups as the old one: without
     # this, the mounts below would propagate back to the grader's (the host's) namespace.
     try:
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
     except OSError as exc:
-        report.skipped.append(f"hidden paths: not hidden ({exc}): {_names(hidden)}")
+        if hidden:
+            report.skipped.append(f"hidden paths: not hidden ({exc}): {_names(hidden)}")
+        report.skipped.append(f"temporary directories: shared, not private ({exc})")
         return
     if uid is not None:
         _expose_interpreter(report, uid)
@@ -328,6 +357,81 @@ def _isolate(
         report.hidden.append(str(path))
     if report.hidden:
         report.applied.append(f"hidden paths: {', '.join(report.hidden)}")
+    # Last: the tmpfs covers whatever was mounted under /tmp before (hidden paths included).
+    _private_tmp(report, limits, [] if workdir is None else [workdir])
+
+
+def _private_tmp(report: SandboxReport, limits: Limits, workdirs: list[Path]) -> None:
+    """An empty, size-limited tmpfs over each shared temporary directory, so that what the
+    submission writes there is neither seen by the submissions running beside it nor left
+    behind (the tmpfs goes with the namespace), and the host's files there are out of sight.
+
+    ``workdirs`` (the working copy, under /tmp when made by ``tempfile.mkdtemp``) and the
+    interpreter's directories stay reachable: handles on them are kept before the tmpfs covers
+    them, then each is bound back at its own path, inside parents made in the tmpfs (root's,
+    mode 0755: reachable, not writable)."""
+    size_mb = max(1, min(limits.max_file_mb, PRIVATE_TMP_MAX_MB))
+    keep = sorted({*workdirs, *_interpreter_dirs()}, key=lambda p: len(p.parts))
+    done: list[str] = []
+    for name in PRIVATE_TMP_DIRS:
+        if not os.path.isdir(name):
+            continue
+        real = Path(name).resolve()  # /var/tmp may be a symlink to /tmp
+        if str(real) in done:
+            continue
+        # A working copy at or above it, or modules right in it, would be covered too.
+        if any(real.is_relative_to(p) for p in workdirs) or real in keep:
+            report.skipped.append(
+                f"temporary directory {real}: not made private (the working copy or the "
+                "interpreter lives there)"
+            )
+            continue
+        # The outermost of the kept paths under it; those inside come back with it (MS_REC).
+        inside: list[Path] = []
+        for path in keep:
+            if path.is_relative_to(real) and not any(path.is_relative_to(p) for p in inside):
+                inside.append(path)
+        try:
+            _cover_with_tmpfs(real, inside, size_mb)
+        except OSError as exc:
+            report.skipped.append(f"temporary directory {real}: not made private ({exc})")
+            continue
+        done.append(str(real))
+    if done:
+        kept = [str(p) for p in workdirs if any(p.is_relative_to(d) for d in done)]
+        report.applied.append(
+            f"private temporary directories: {', '.join(done)} (empty tmpfs, {size_mb} MiB each)"
+            + (f"; {', '.join(kept)} bound back" if kept else "")
+        )
+
+
+def _cover_with_tmpfs(folder: Path, keep: list[Path], size_mb: int) -> None:
+    """Mount a fresh tmpfs over ``folder`` and bind each of ``keep`` (inside it) back."""
+    handles = {path: os.open(path, os.O_PATH) for path in keep}
+    try:
+        _mount(
+            "tmpfs",
+            str(folder),
+            "tmpfs",
+            MS_NOSUID | MS_NODEV,
+            f"mode=1777,size={size_mb}m",
+        )
+        try:
+            for path, fd in handles.items():
+                for parent in reversed(path.relative_to(folder).parents[:-1]):
+                    step = folder / parent
+                    if not step.is_dir():
+                        step.mkdir()
+                        step.chmod(0o755)
+                path.mkdir()
+                _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND | MS_REC)
+        except OSError:
+            # Without the working copy the child could not run at all: uncover the folder.
+            _libc_call("umount2", os.fsencode(str(folder)), MNT_DETACH)
+            raise
+    finally:
+        for fd in handles.values():
+            os.close(fd)
 
 
 def _interpreter_dirs() -> list[Path]:

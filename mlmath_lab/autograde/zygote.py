@@ -293,11 +293,11 @@ class Zygote:
         if os.getppid() != zygote:
             os._exit(1)
         # Student code must not write into the zygote's report pipe or the instructor's
-        # terminal; fd-level output (C extensions writing to fd 1) is discarded.
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        os.close(devnull)
+        # terminal; fd-level output (C extensions, subprocesses, os.write to fd 1 or 2)
+        # becomes the cell's stdout/stderr stream, as ipykernel records it.
+        from .capture import capture_fd_output
+
+        capture_fd_output(self.shell)
         me = os.getpid()
         send_frame(conn, {"pid": me})
         setup = recv_frame(conn)

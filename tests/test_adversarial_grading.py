@@ -114,7 +114,72 @@ ATTACKS: dict[str, dict[str, str]] = {
             "    return np.zeros_like(np.asarray(z, dtype=float))\n"
         ),
     },
+    "reading, planting and signalling classmates": {
+        "snoop": (
+            "import glob, os, signal\n"
+            "for folder in glob.glob('/tmp/mlmath-lab-autograde-*'):\n"
+            "    try:\n"
+            "        print(os.listdir(folder))\n"
+            "        open(os.path.join(folder, 'numpy.py'), 'w').write('raise SystemExit')\n"
+            "    except OSError as error:\n"
+            "        print('refused', type(error).__name__)\n"
+            "for entry in os.listdir('/proc'):\n"
+            "    if entry.isdigit() and int(entry) != os.getpid():\n"
+            "        try:\n"
+            "            os.kill(int(entry), signal.SIGSTOP)\n"
+            "        except OSError:\n"
+            "            pass\n"
+        ),
+    },
+    "surviving processes": {
+        "daemon": (
+            "import os, time\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            "    if os.fork() == 0:\n"
+            "        time.sleep(3600)\n"
+            "    os._exit(0)\n"
+        ),
+    },
+    "leftovers": {
+        "litter": (
+            "for folder in ('/tmp', '/var/tmp', '/dev/shm'):\n"
+            "    try:\n"
+            "        open(folder + '/mlmath-adversarial-litter', 'w').write('x')\n"
+            "    except OSError:\n"
+            "        pass\n"
+        ),
+    },
+    "output and metadata floods": {
+        "metadata": (
+            "from IPython.display import display\n"
+            "h = display({'text/plain': 'x'}, raw=True, metadata={'m': 'y' * 5_000_000},"
+            " display_id=True)\n"
+            "for _ in range(2000):\n"
+            "    h.update({'text/plain': 'z' * 1000}, raw=True)\n"
+        ),
+    },
+    "encodings": {
+        "surrogate": "print('lone \\ud800 surrogate')\nimport sys\nsys.stdout.write('\\udcff')\n",
+    },
 }
+
+LITTER = "mlmath-adversarial-litter"
+
+
+FIRST_SANDBOX_UID = 1_500_000_000  # c.Autograder.first_sandbox_uid's default
+
+
+def _processes_of_users(uids: range) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid in uids:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def _zygote_pids() -> set[int]:
@@ -157,6 +222,15 @@ def test_no_attack_on_the_verdicts_earns_a_point(released: Path, tmp_path: Path)
             correct, {"softmax_solution": "import numpy as np\n" + WRONG_SOFTMAX + attack}
         )
     submit(course, {"correct": correct, **attackers})
+    # symbolic links and special files in a submission folder: not followed, not copied
+    folder = course / "submitted" / "links" / ASSIGNMENT
+    submit(
+        course,
+        {"links": _with(correct, {"softmax_solution": "import numpy as np\n" + WRONG_SOFTMAX})},
+    )
+    (folder / "gradebook.db").symlink_to(course / "gradebook.db")
+    (folder / "source").symlink_to(course / "source")
+    os.mkfifo(folder / "pipe")
     zygotes_before, copies_before = _zygote_pids(), _working_copies()
 
     done = mlmath_lab("autograde", ASSIGNMENT, f"--course-dir={course}", timeout=900)
@@ -178,7 +252,17 @@ def test_no_attack_on_the_verdicts_earns_a_point(released: Path, tmp_path: Path)
                 assert errors == ["CheckFailed"], (student, errors)
             else:  # it broke its own process: failed, with a reason, never scored
                 assert f"FAILED {student}: linear_algebra.ipynb:" in out, (student, out)
+    assert "links" in scores, out
+    assert scores["links"]["TOTAL"] == 13
+    assert "NOTE links: not copied for grading:" in out and "gradebook.db (symbolic link)" in out
+    # nbgrader's copy into autograded/ does not follow them either
+    graded_files = {p.name for p in (course / "autograded" / "links" / ASSIGNMENT).iterdir()}
+    assert graded_files == {NOTEBOOK, "timestamp.txt"}
     assert f"{len(scores)} graded" in out
+    for litter in (Path("/tmp") / LITTER, Path("/var/tmp") / LITTER, Path("/dev/shm") / LITTER):
+        assert not litter.exists(), litter
+    # no process of any submission (they run as the sandbox's users) is still running
+    assert _processes_of_users(range(FIRST_SANDBOX_UID, FIRST_SANDBOX_UID + 64)) == []
     # nothing of the run is left: no zygote or child, no working copy
     assert _zygote_pids() - zygotes_before == set()
     assert _working_copies() - copies_before == set()

@@ -337,6 +337,30 @@ def _converter_class() -> type:
             for pp in steps:
                 self.exporter.register_preprocessor(pp)
 
+        def init_assignment(self, assignment_id: str, student_id: str) -> None:
+            """nbgrader's, but the submission's files reach autograded/ as pass 1 copied them:
+            regular files only, never through a link (nbgrader's ``shutil.copy`` would copy
+            a linked gradebook, and stop at a FIFO). Pass 1 named what it skipped."""
+            from types import SimpleNamespace
+
+            from nbgrader.converters import base
+
+            from .workcopy import copy_regular_file
+
+            submitted = Path(self._format_source(assignment_id, student_id)).resolve()
+
+            def copy(filename: str, path: str) -> None:
+                named = Path(filename)  # its folder resolved as the submission's was
+                copy_regular_file(submitted, str(named.parent.resolve() / named.name), path)
+
+            real = base.shutil
+            # the module's only use of shutil: copying the submission's files
+            base.shutil = SimpleNamespace(copy=copy)
+            try:
+                super().init_assignment(assignment_id, student_id)
+            finally:
+                base.shutil = real
+
         def sanitize(self, notebook_filename: str) -> tuple[str, dict[str, Any]]:
             """nbgrader's sanitize step for one submitted notebook, without writing it: the
             text nbgrader would write, and what the export added to the resources."""

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Skipped", "copy_regular_files"]
+__all__ = ["Skipped", "copy_regular_file", "copy_regular_files"]
 
 # O_NOFOLLOW on every step; O_NONBLOCK so that a FIFO swapped in after the check cannot block
 # the open; O_NOCTTY so that a terminal device cannot become ours.
@@ -77,6 +77,12 @@ def copy_regular_files(
             if reason is not None:
                 skipped.append(Skipped(relative.as_posix(), reason))
     return skipped
+
+
+def copy_regular_file(source: Path, filename: str, target: str) -> str | None:
+    """``shutil.copy(filename, target)`` for a file of the folder ``source``, as nbgrader
+    calls it, but only for a regular file reached without a link; else why it was not."""
+    return _copy_one(source, Path(filename).relative_to(source), Path(target))
 
 
 def _relative(source: Path, fullpath: str) -> str:

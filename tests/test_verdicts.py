@@ -133,6 +133,9 @@ def _run(
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     assert result.problem is None, result.problem
+    counts = [c.execution_count for c in result.notebook.cells if c.cell_type == "code"]
+    numbered = [n for n in counts if n is not None]
+    assert numbered == list(range(1, len(numbered) + 1)), counts  # In[1], In[2], ... as a kernel
     return _verdicts(result.notebook)
 
 

@@ -3,7 +3,8 @@
 The grader decides a graded cell's verdict itself (``verdicts.py``). It asks the sandboxed child
 only what needs the student's process, and gets plain data back (``plaindata.py``):
 
-- ``{"count"}``: the cell's execution count (the cell runs, as far as ``In[n]`` goes);
+- ``{"count"}``: the cell's execution count (the cell runs, as far as ``In[n]`` goes), asked
+  with the cell's first check;
 - ``{"check": {name, rules, cases, timeout}}``, once per check: whether the notebook defines
   ``name`` (its value, when it is not a function); the forbidden-calls rule, which reads the
   function's bytecode; and, when it uses nothing forbidden, one call per case on the case's
@@ -37,13 +38,19 @@ MAX_CALLBACKS = 100_000
 
 def handle(shell: Any, conn: socket.socket, message: dict[str, Any], max_output: int) -> Any:
     """The reply to one of the grader's requests about a graded cell."""
-    if "count" in message:
+    count = None
+    if "count" in message:  # alone, or with the cell's first check
         count = shell.execution_count
         shell.execution_count += 1
-        return {"execution_count": count}
     if "check" in message:
-        return _check(shell, conn, message["check"], max_output)
-    return {"error": f"unknown request {sorted(message)!r}"}
+        reply = _check(shell, conn, message["check"], max_output)
+    elif count is not None:
+        reply = {}
+    else:
+        return {"error": f"unknown request {sorted(message)!r}"}
+    if count is not None:
+        reply["execution_count"] = count
+    return reply
 
 
 def _lookup(shell: Any, name: str) -> tuple[bool, Any]:

@@ -259,15 +259,14 @@ def decide_cell(
 ) -> CellVerdict:
     """Run a graded cell's checks here on the student's functions in the child; the outputs
     are the ones the check library shows in a kernel."""
-    reply = _request(channel, {"count": True}, hard_deadline)
-    count = reply.get("execution_count")
-    if not isinstance(count, int):
-        raise StudentProcessError("no execution count")
+    count: int | None = None
     outputs: list[dict[str, Any]] = []
     try:
         for planned in plan.checks:
             remote = RemoteAnswer(channel, planned, soft_deadline, hard_deadline, outputs)
-            answer = remote.answer()
+            answer = remote.answer(count_the_cell=count is None)
+            if count is None:
+                count = remote.execution_count
             if answer is _MISSING:
                 outputs.append(_name_error(planned.answer))
                 break
@@ -283,6 +282,10 @@ def decide_cell(
                 break
     except CellTimedOut:
         outputs.append(_error_output(TIMEOUT_ENAME, "", [TIMEOUT_TRACEBACK]))
+    if count is None:  # out of time before its first check: it still ran, as In[n]
+        count = _request(channel, {"count": True}, hard_deadline).get("execution_count")
+    if not isinstance(count, int):
+        raise StudentProcessError("no execution count")
     return CellVerdict(outputs, count)
 
 
@@ -324,15 +327,19 @@ class RemoteAnswer(RemoteFunction):
         self.hard_deadline = hard_deadline
         self.outputs = outputs
         self.reply: dict[str, Any] = {}
+        self.execution_count: int | None = None
 
-    def answer(self) -> Any:
+    def answer(self, count_the_cell: bool = False) -> Any:
         """This, when the notebook defines a function of that name; the value it holds when
-        it is not a function; ``_MISSING`` when the name is not defined."""
+        it is not a function; ``_MISSING`` when the name is not defined.
+
+        ``count_the_cell``: the same exchange takes the cell's execution count
+        (``execution_count``), for its first check."""
         remaining = self.soft_deadline - time.monotonic()
         if remaining <= 0:
             raise CellTimedOut
         payloads, callables = self.planned.payloads()
-        request = {
+        request: dict[str, Any] = {
             "check": {
                 "name": self.name,
                 "rules": [_rule_data(rule) for rule in self.planned.checker.forbidden],
@@ -340,6 +347,8 @@ class RemoteAnswer(RemoteFunction):
                 "timeout": remaining,
             }
         }
+        if count_the_cell:
+            request["count"] = True
         self.channel.send(request)
         reply = self.channel.receive(self.hard_deadline)
         while isinstance(reply, dict) and "callback" in reply:
@@ -349,6 +358,8 @@ class RemoteAnswer(RemoteFunction):
             why = reply.get("error") if isinstance(reply, dict) else type(reply).__name__
             raise StudentProcessError(f"the notebook's process did not answer as expected ({why})")
         self.reply = reply
+        count = reply.get("execution_count")
+        self.execution_count = count if isinstance(count, int) else None
         printed = reply.get("outputs")
         if isinstance(printed, list):
             self.outputs.extend(o for o in printed if isinstance(o, dict))

@@ -20,7 +20,8 @@ from traitlets import Bool, Integer, List, Unicode
 from traitlets.config import Application, Config
 
 from . import __version__, _lean_imports  # noqa: F401 (first: see its docstring)
-from .autograde.grader import Autograder, SubmissionProblem
+from .autograde.grader import Autograder
+from .autograde.submissions import SubmissionProblem
 from .course import NBGRADER_CONFIG, Course, CourseError, ManifestError, find_course_root
 from .course.release import ReleaseError, generate_release
 from .course.validate import Validator

@@ -21,8 +21,10 @@ import pytest
 from nbformat import NotebookNode
 from traitlets.config import Config
 
-from mlmath_lab.autograde.grader import Autograder, Progress, Summary, notebook_digest
+from mlmath_lab.autograde.grader import Autograder
 from mlmath_lab.autograde.limits import Limits
+from mlmath_lab.autograde.submissions import notebook_digest
+from mlmath_lab.autograde.summary import Progress, Summary
 
 from .conftest import COURSE, cli_env, mlmath_lab
 
@@ -296,7 +298,7 @@ def test_progress_plain_lines_without_a_terminal() -> None:
 
 
 def test_unreleased_assignment_is_reported(course_copy: Path) -> None:
-    from mlmath_lab.autograde.grader import SubmissionProblem
+    from mlmath_lab.autograde.submissions import SubmissionProblem
 
     with pytest.raises(SubmissionProblem, match="generate_assignment"):
         grade(course_copy)
@@ -453,7 +455,7 @@ def test_cli_summary(course: Path) -> None:
 def test_interrupted_run_leaves_no_partial_student_and_rerun_finishes(
     course: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlmath_lab.autograde import grader
+    from mlmath_lab.nbgrader import converter as grader  # where nbgrader's Autograde copies outputs
 
     correct = batch(course)["correct"]
     submit(course, {"a": correct, "b": correct, "c": _release(course)})

@@ -9,7 +9,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy import event
 
-from mlmath_lab.autograde.steps import _OneCommitGradebook
+from mlmath_lab.nbgrader.steps import _OneCommitGradebook
 
 
 @pytest.fixture

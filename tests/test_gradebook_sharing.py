@@ -9,7 +9,7 @@ import nbgrader.preprocessors.latesubmissions as nbgrader_late
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
-from mlmath_lab.autograde.gradebook import RunGradebook, shared_engine, student_transaction
+from mlmath_lab.nbgrader.gradebook import RunGradebook, shared_engine, student_transaction
 
 
 @pytest.fixture

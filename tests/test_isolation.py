@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mlmath_lab.autograde.grader import _copy_tree
+from mlmath_lab.autograde.submissions import _copy_tree
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_a_partial_sandbox_is_named_and_refused_when_required(
 
 
 def test_the_summary_names_what_isolation_is_missing() -> None:
-    from mlmath_lab.autograde.grader import Summary
+    from mlmath_lab.autograde.summary import Summary
 
     summary = Summary("a", missing_protections=["network: not isolated (not root)"])
     (note,) = [line for line in summary.lines() if "isolation" in line]

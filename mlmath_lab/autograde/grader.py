@@ -26,30 +26,36 @@ grades that student again.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import glob
-import hashlib
 import json
 import logging
 import os
 import shutil
-import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, Protocol, TextIO, TypeVar
+from typing import Any, ParamSpec, TextIO, TypeVar
 
 import nbformat
-from nbformat import NotebookNode
 from traitlets import Bool, Float, Integer, default
 from traitlets.config import Config, LoggingConfigurable
 
+from ..nbgrader.converter import _Collect, _converter_class
 from .limits import Limits
+from .submissions import (
+    Execution,
+    ExecutorFactory,
+    NotebookExecutor,
+    Submission,
+    SubmissionProblem,
+    _copy_tree,
+    _file_digest,
+    notebook_digest,
+)
+from .summary import Progress, Summary, _skipped_note, _tampering_note
 
 Params = ParamSpec("Params")
 Returned = TypeVar("Returned")
@@ -57,367 +63,6 @@ Returned = TypeVar("Returned")
 STAGING_STEP = ".mlmath-lab-autograde-staging"
 """nbgrader writes here (a folder of the course root, so the final rename stays on one
 filesystem); a student's folder moves to ``autograded/`` once it is complete."""
-
-
-class ExecutionResultLike(Protocol):
-    notebook: NotebookNode
-    problem: str | None
-    duration_s: float
-
-
-class NotebookExecutor(Protocol):
-    """What the grader needs from ``executor.PrewarmedExecutor`` (thread-safe ``run``)."""
-
-    def run(self, nb: NotebookNode, workdir: Path, verdicts: Any = None) -> ExecutionResultLike: ...
-
-    def wait_ready(self) -> None:
-        """Raise if the executor cannot run notebooks (it may start in the background)."""
-
-
-ExecutorFactory = Callable[[Limits], contextlib.AbstractContextManager[NotebookExecutor]]
-
-
-class SubmissionProblem(RuntimeError):
-    """A submission could not be executed (the executor's ``problem``)."""
-
-
-def notebook_digest(nb: NotebookNode) -> str:
-    """What must be equal for an execution to stand for a notebook: its cells' types and sources."""
-    cells = [(cell.get("cell_type"), cell.get("source", "")) for cell in nb.get("cells", [])]
-    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode()).hexdigest()
-
-
-def _file_digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def copy_outputs(target: NotebookNode, executed: NotebookNode) -> None:
-    """Give ``target`` the outputs and execution counts of ``executed`` (same cells)."""
-    for cell, done in zip(target.cells, executed.cells, strict=True):
-        if cell.cell_type != "code":
-            continue
-        cell.outputs = copy.deepcopy(done.get("outputs", []))
-        cell.execution_count = done.get("execution_count")
-    # nbclient records the kernel's language_info, as nbgrader's Execute does.
-    language_info = executed.get("metadata", {}).get("language_info")
-    if language_info:
-        target.metadata["language_info"] = copy.deepcopy(language_info)
-    widgets = executed.get("metadata", {}).get("widgets")
-    if widgets:  # as nbclient: written when the run made widgets, left alone otherwise
-        target.metadata["widgets"] = copy.deepcopy(widgets)
-
-
-@dataclass
-class Execution:
-    """Pass 1's result for one notebook of one student."""
-
-    nb: NotebookNode  # sanitized: what nbgrader's Execute would receive (the executor fills it)
-    digest: str
-    file_digest: str  # of the submitted file that was sanitized
-    output: str = ""  # the sanitized notebook as nbgrader's exporter wrote it
-    resources: dict[str, Any] = field(default_factory=dict)  # what the export added to them
-    result: ExecutionResultLike | None = None
-    error: str | None = None  # the executor itself raised
-
-
-@dataclass
-class Submission:
-    """One student's submission and, once pass 1 is done, its executions by notebook id."""
-
-    student: str
-    folder: Path
-    notebooks: list[Path]  # submitted notebooks the gradebook knows, sorted (nbgrader's order)
-    executions: dict[str, Execution] = field(default_factory=dict)
-    problem: str | None = None  # set in pass 1 when the submission cannot be graded
-    # entries of the submission not copied into its working copy (links, FIFOs, devices)
-    skipped_files: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class Summary:
-    assignment: str
-    graded: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)  # graded, with something to know
-    # graded cells whose checks the grader could not run itself: grade_id → why
-    graded_in_child: dict[str, str] = field(default_factory=dict)
-    # what the sandbox could not apply on this machine (said, never silently dropped)
-    missing_protections: list[str] = field(default_factory=list)
-    scores: dict[str, float] = field(default_factory=dict)  # every graded submission
-    max_score: float = 0.0
-    wall_s: float = 0.0
-    interrupted: bool = False
-
-    def lines(self) -> list[str]:
-        out = [
-            f"autograde {self.assignment}: {len(self.graded)} graded, "
-            f"{len(self.skipped)} skipped (already graded), {len(self.failed)} failed "
-            f"in {self.wall_s:.1f} s" + (" (interrupted)" if self.interrupted else "")
-        ]
-        for student, reason in sorted(self.failed.items()):
-            out.append(f"  FAILED {student}: {reason}")
-        for student, note in sorted(self.notes.items()):
-            out.append(f"  NOTE {student}: {note}")
-        if self.missing_protections:
-            out.append(
-                "  NOTE isolation: on this machine the submissions ran without: "
-                + "; ".join(self.missing_protections)
-                + " (c.Autograder.require_sandbox = True refuses such a run)"
-            )
-        for grade_id, why in sorted(self.graded_in_child.items()):
-            out.append(
-                f"  NOTE cell {grade_id}: its verdict is decided in the student's process, as "
-                f"nbgrader decides it, not by the grader, because {why}"
-            )
-        if self.scores:
-            values = sorted(self.scores.values())
-            out.append(
-                f"  total scores ({len(values)} submissions, out of {self.max_score:g}): "
-                f"min {values[0]:g}, median {statistics.median(values):g}, max {values[-1]:g}"
-            )
-        return out
-
-
-class Progress:
-    """A progress bar with an ETA on a terminal; one plain line per student otherwise."""
-
-    def __init__(self, total: int, stream: TextIO | None = None):
-        self.total = total
-        self.done = 0
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self.started = time.monotonic()
-
-    def _bar(self) -> str:
-        width = 30
-        filled = int(width * self.done / self.total) if self.total else width
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
-        eta_text = f"{eta:5.0f} s" if self.done else "    ? s"
-        return f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} ETA {eta_text}"
-
-    def message(self, text: str) -> None:
-        if self.tty:
-            self.stream.write("\r\x1b[K" + text + "\n" + self._bar())
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def advance(self, text: str, *, important: bool = False) -> None:
-        self.done += 1
-        if self.tty:
-            if important:
-                self.message(text)
-            self.stream.write(self._bar())
-        else:
-            self.stream.write(f"[{self.done}/{self.total}] {text}\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-class _Collect(logging.Handler):
-    """nbgrader's warnings and errors for one student (the reason when grading fails)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def reason(self) -> str | None:
-        errors = [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
-        for message in errors:
-            if message.startswith("Traceback"):
-                return message.strip().splitlines()[-1]
-        return errors[0] if errors else None
-
-
-def _prewarmed_execute_class() -> type:
-    from nbgrader.preprocessors import Execute
-
-    class PrewarmedExecute(Execute):  # type: ignore[misc, valid-type]
-        """nbgrader's ``Execute`` (same config section, so ``c.Execute.enabled`` still applies)
-        with outputs taken from the pre-warmed executor instead of a fresh kernel."""
-
-        def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
-            _owner(self).fill_outputs(nb, resources)
-            return nb, resources
-
-    return PrewarmedExecute
-
-
-class _ConverterMixin:
-    """Marker for the converter that ``PrewarmedExecute`` and ``ReusingExporter`` ask; its
-    ``assignment_cells`` serve the steps of :mod:`.steps`."""
-
-    assignment_cells: Any = None
-
-    def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
-        raise NotImplementedError
-
-    def sanitized(self, filename: str) -> Execution | None:
-        raise NotImplementedError
-
-
-def _owner(preprocessor: Any) -> _ConverterMixin:
-    owner = preprocessor.parent
-    while owner is not None and not isinstance(owner, _ConverterMixin):
-        owner = owner.parent
-    if owner is None:
-        raise RuntimeError(f"{type(preprocessor).__name__} runs only inside mlmath-lab's Autograde")
-    return owner
-
-
-# What an export adds to the resources it is given (nbconvert's and the preprocessors'), as
-# opposed to what the converter put there for this one conversion.
-_CONVERSION_RESOURCES = ("metadata", "nbgrader", "unique_key", "output_files_dir")
-
-
-def _reusing_exporter_class() -> type:
-    from nbconvert.exporters import NotebookExporter
-
-    class ReusingExporter(NotebookExporter):  # type: ignore[misc, valid-type]
-        """nbgrader's notebook exporter. In pass 2's sanitize step, when pass 1 exported this
-        very file (same bytes, same preprocessors), its output is taken instead of computed
-        twice: read, validated, sanitized, validated and serialised again."""
-
-        def from_filename(
-            self, filename: str, resources: dict[str, Any] | None = None, **kw: Any
-        ) -> tuple[Any, dict[str, Any]]:
-            owner = _owner(self)
-            done = owner.sanitized(filename) if resources is not None else None
-            if done is None or resources is None:
-                return super().from_filename(filename, resources=resources, **kw)
-            for key, value in done.resources.items():
-                resources[key] = copy.deepcopy(value)
-            return done.output, resources
-
-    return ReusingExporter
-
-
-def _converter_class() -> type:
-    from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
-
-    from .steps import fast_steps
-
-    prewarmed_execute = _prewarmed_execute_class()
-    reusing_exporter = _reusing_exporter_class()
-
-    class PrewarmedAutograde(_ConverterMixin, Autograde):  # type: ignore[misc, valid-type]
-        """nbgrader's ``Autograde`` with ``Execute`` swapped for ``PrewarmedExecute``."""
-
-        @default("exporter_class")
-        def _exporter_class_default(self) -> type:
-            return reusing_exporter  # type: ignore[no-any-return]
-
-        submission: Submission | None = None
-        rerun: Callable[..., ExecutionResultLike] | None = None
-        verdicts: Any = None
-        failure: str | None = None
-
-        def _init_preprocessors(self) -> None:
-            self.exporter._preprocessors = []
-            if self._sanitizing:
-                steps = list(fast_steps(self.sanitize_preprocessors))
-            else:
-                steps = [
-                    prewarmed_execute if isinstance(pp, type) and issubclass(pp, Execute) else pp
-                    for pp in fast_steps(self.autograde_preprocessors)
-                ]
-            for pp in steps:
-                self.exporter.register_preprocessor(pp)
-
-        def init_assignment(self, assignment_id: str, student_id: str) -> None:
-            """nbgrader's, but the submission's files reach autograded/ as pass 1 copied them:
-            regular files only, never through a link (nbgrader's ``shutil.copy`` would copy
-            a linked gradebook, and stop at a FIFO). Pass 1 named what it skipped."""
-            from types import SimpleNamespace
-
-            from nbgrader.converters import base
-
-            from .workcopy import copy_regular_file
-
-            submitted = Path(self._format_source(assignment_id, student_id)).resolve()
-
-            def copy(filename: str, path: str) -> None:
-                named = Path(filename)  # its folder resolved as the submission's was
-                copy_regular_file(submitted, str(named.parent.resolve() / named.name), path)
-
-            real = base.shutil
-            # the module's only use of shutil: copying the submission's files
-            base.shutil = SimpleNamespace(copy=copy)
-            try:
-                super().init_assignment(assignment_id, student_id)
-            finally:
-                base.shutil = real
-
-        def sanitize(self, notebook_filename: str) -> tuple[str, dict[str, Any]]:
-            """nbgrader's sanitize step for one submitted notebook, without writing it: the
-            text nbgrader would write, and what the export added to the resources."""
-            self._sanitizing = True
-            self._init_preprocessors()
-            resources = self.init_single_notebook_resources(notebook_filename)
-            output, resources = self.exporter.from_filename(notebook_filename, resources=resources)
-            added = {k: v for k, v in resources.items() if k not in _CONVERSION_RESOURCES}
-            return output, copy.deepcopy(added)
-
-        def sanitized(self, filename: str) -> Execution | None:
-            """Pass 1's export of ``filename``, if this is pass 2's sanitize step and the file
-            has the bytes pass 1 read."""
-            submission = self.submission
-            if submission is None or not self._sanitizing:
-                return None
-            execution = submission.executions.get(Path(filename).stem)
-            if execution is None or execution.file_digest != _file_digest(Path(filename)):
-                return None  # changed since pass 1 (or never seen): sanitize it again
-            return execution
-
-        def _execution(self, resources: Any) -> Execution | None:
-            submission = self.submission
-            notebook_id = resources["nbgrader"]["notebook"]
-            return submission.executions.get(notebook_id) if submission else None
-
-        def fill_outputs(self, nb: NotebookNode, resources: Any) -> None:
-            notebook_id = resources["nbgrader"]["notebook"]
-            execution = self._execution(resources)
-            result: ExecutionResultLike | None = None
-            if execution is not None and execution.error is not None:
-                self.failure = f"{notebook_id}.ipynb: {execution.error}"
-                raise SubmissionProblem(self.failure)
-            if execution is not None and execution.digest == notebook_digest(nb):
-                result = execution.result
-            else:
-                # Not what pass 1 executed: run this notebook now, as nbgrader would.
-                self.log.warning(
-                    "%s.ipynb differs from the notebook executed in parallel: running it again",
-                    notebook_id,
-                )
-                assert self.rerun is not None
-                workdir = Path(tempfile.mkdtemp(prefix="mlmath-lab-autograde-"))
-                try:
-                    # its files, as pass 1 copies them: regular files only, never a link,
-                    # never a notebook (the one nbgrader runs holds the hidden tests)
-                    _copy_tree(Path(resources["metadata"]["path"]), workdir, [])
-                    result = self.rerun(copy.deepcopy(nb), workdir, self.verdicts)
-                finally:
-                    shutil.rmtree(workdir, ignore_errors=True)
-            assert result is not None
-            if result.problem:
-                self.failure = f"{notebook_id}.ipynb: {result.problem}"
-                raise SubmissionProblem(self.failure)
-            copy_outputs(nb, result.notebook)
-
-    return PrewarmedAutograde
 
 
 def _default_executor_factory(
@@ -439,17 +84,6 @@ def _default_executor_factory(
     )
 
 
-def _copy_tree(
-    source: Path, dest: Path, ignore: list[str], exclude: set[Path] | None = None
-) -> list[tuple[str, str]]:
-    """Copy the non-notebook files of ``source`` into ``dest`` (nbgrader's find_all_files):
-    regular files only, never through a symbolic link; return the entries skipped, as
-    (relative path, reason) (``workcopy.Skipped``), for the caller to report."""
-    from .workcopy import copy_regular_files
-
-    return list(copy_regular_files(source, dest, [*ignore, "*.ipynb"], exclude))
-
-
 def _sharing_one_gradebook_engine(
     method: Callable[Params, Returned],
 ) -> Callable[Params, Returned]:
@@ -457,7 +91,7 @@ def _sharing_one_gradebook_engine(
 
     @functools.wraps(method)
     def run(*args: Params.args, **kwargs: Params.kwargs) -> Returned:
-        from .gradebook import shared_engine
+        from ..nbgrader.gradebook import shared_engine
 
         with shared_engine():
             return method(*args, **kwargs)
@@ -536,7 +170,7 @@ class Autograder(LoggingConfigurable):
         from nbgrader.coursedir import CourseDirectory
 
         from ..course.release import ensure_alembic_on_path
-        from .gradebook import RunGradebook
+        from ..nbgrader.gradebook import RunGradebook
 
         ensure_alembic_on_path()
         started = time.monotonic()
@@ -551,7 +185,7 @@ class Autograder(LoggingConfigurable):
         coursedir.assignment_id = assignment
         summary = Summary(assignment)
 
-        from .steps import AssignmentCells
+        from ..nbgrader.steps import AssignmentCells
 
         converter_class = _converter_class()
         with RunGradebook(coursedir.db_url, coursedir.course_id) as gb:
@@ -671,7 +305,7 @@ class Autograder(LoggingConfigurable):
         students: list[str] | None,
         force: bool,
     ) -> tuple[list[Submission], list[str]]:
-        from .gradebook import RunGradebook
+        from ..nbgrader.gradebook import RunGradebook
 
         pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
         folders = sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_dir())
@@ -794,7 +428,7 @@ class Autograder(LoggingConfigurable):
         from nbgrader.converters import NbGraderException
         from nbgrader.coursedir import CourseDirectory
 
-        from .gradebook import student_transaction
+        from ..nbgrader.gradebook import student_transaction
 
         student_cfg = Config(cfg)
         student_cfg.CourseDirectory.autograded_directory = STAGING_STEP
@@ -863,7 +497,7 @@ class Autograder(LoggingConfigurable):
     def _scores(self, coursedir: Any, assignment: str, summary: Summary) -> None:
         from nbgrader.api import MissingEntry
 
-        from .gradebook import RunGradebook
+        from ..nbgrader.gradebook import RunGradebook
 
         with (
             contextlib.suppress(Exception),
@@ -907,30 +541,6 @@ def _verdict_plans(cells: Any) -> Any:
             if cell.cell_type == "code" and cell.name in graded and cell.name not in solutions:
                 sources[cell.name] = cell.source
     return VerdictPlans.from_sources(sources)
-
-
-def _tampering_note(sub: Submission) -> str | None:
-    """Names the submission patched in the check library, numpy or torch (put back before
-    grading, so its checks ran on the originals)."""
-    names = [
-        name
-        for execution in sub.executions.values()
-        if execution.result is not None
-        for name in getattr(execution.result, "restored", [])
-    ]
-    if not names:
-        return None
-    shown = ", ".join(list(dict.fromkeys(names))[:6]) + (", ..." if len(set(names)) > 6 else "")
-    return f"its code patched {shown}; the originals were put back before its tests ran"
-
-
-def _skipped_note(sub: Submission) -> str | None:
-    """The submission's files that were not copied into its working copy, and why."""
-    if not sub.skipped_files:
-        return None
-    shown = ", ".join(f"{path} ({reason})" for path, reason in sub.skipped_files[:5])
-    more = len(sub.skipped_files) - 5
-    return f"not copied for grading: {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def _duplicated_grade_ids(path: Path) -> list[str]:

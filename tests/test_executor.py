@@ -355,6 +355,12 @@ def test_a_lone_surrogate_becomes_a_replacement_character(
     assert display["metadata"] == {"k\ufffd": "v\ufffd"}
     (error,) = outputs[3]
     assert error["evalue"] == "bad \ufffd"
+    # a widget's state (the notebook's metadata) too
+    nb = notebook("import ipywidgets as w\nw.Label(value='label \\ud800')")
+    with_widget = executor.run(nb, workdir)
+    assert with_widget.problem is None, with_widget.problem
+    state = json.dumps(with_widget.notebook.metadata["widgets"], ensure_ascii=False)
+    assert "label \ufffd" in state
     assert any("\ufffd" in line for line in error["traceback"])
     # the grader can write the notebook: no surrogate is left anywhere
     path = workdir / "graded.ipynb"

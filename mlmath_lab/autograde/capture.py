@@ -50,14 +50,14 @@ def clean_text(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def _clean(value: Any) -> Any:
+def clean_json(value: Any) -> Any:
     """``value`` (JSON-like: dicts, lists, strings) with every string and key cleaned."""
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        return {(clean_text(k) if isinstance(k, str) else k): _clean(v) for k, v in value.items()}
+        return {(clean_text(k) if isinstance(k, str) else k): clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [clean_json(v) for v in value]
     return value
 
 
@@ -178,8 +178,8 @@ class CellOutputs:
         data and its metadata, as JSON, count)."""
         if self.truncated:
             return
-        output["data"] = _clean(json_clean(encode_images(output["data"])))
-        output["metadata"] = _clean(json_clean(output.get("metadata") or {}))
+        output["data"] = clean_json(json_clean(encode_images(output["data"])))
+        output["metadata"] = clean_json(json_clean(output.get("metadata") or {}))
         room = self.limit - self.used
         size = _json_size(output["data"], room)
         size += _json_size(output["metadata"], room - size)
@@ -200,8 +200,8 @@ class CellOutputs:
         indices = [i for i in self.display_ids.get(display_id, []) if i < len(self.outputs)]
         if not indices or self.truncated:
             return
-        data = _clean(json_clean(encode_images(data)))
-        metadata = _clean(json_clean(metadata or {}))
+        data = clean_json(json_clean(encode_images(data)))
+        metadata = clean_json(json_clean(metadata or {}))
         room = self.limit - self.used
         size = _json_size(data, room)
         size += _json_size(metadata, room - size)

@@ -316,7 +316,7 @@ class Zygote:
             self.snapshot.retake("builtins")
             integrity.install(self.snapshot)
         send_frame(conn, {"ok": True, "missing": missing})
-        from .capture import CAPTURE, CapturedStream
+        from .capture import CAPTURE, CapturedStream, clean_json
         from .widgets import WIDGETS
 
         sys.stdout = CapturedStream("stdout")
@@ -344,7 +344,8 @@ class Zygote:
             restored += self.restored_by_the_checks()
             reply = {"outputs": CAPTURE.outputs, "execution_count": count, "restored": restored}
             if WIDGETS.changed:  # the notebook's widget state so far, as nbclient records it
-                reply["widgets"] = WIDGETS.metadata()
+                # the widgets' state, which a student's code sets: no lone surrogate either
+                reply["widgets"] = clean_json(WIDGETS.metadata())
                 WIDGETS.changed = False
             try:
                 send_frame(conn, reply)

@@ -557,7 +557,7 @@ def test_close_leaves_no_process_behind() -> None:
         ):
             time.sleep(0.1)
         pids.extend(p.pid for p in zygote.children(recursive=True))
-        assert len(pids) >= 4
+        assert len(pids) >= 3  # the zygote, the child and the child's own process
     assert finished.wait(10), "run() did not return after close()"
     shutil.rmtree(path, ignore_errors=True)
     time.sleep(0.5)

@@ -152,3 +152,14 @@ def test_a_submission_sees_only_its_processes_and_none_outlives_it(workdirs: lis
         while _processes_running(marker) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _processes_running(marker) == []  # gone with the submission, zygote still up
+
+
+def test_two_runs_at_once_claim_different_users() -> None:
+    from mlmath_lab.autograde.users import claimed_uids
+
+    first = 1_700_000_000  # not the default range: a real run may hold that
+    with claimed_uids(first, 2) as ours, claimed_uids(first, 2) as theirs:
+        assert len(set(ours)) == 2 and len(set(theirs)) == 2
+        assert not set(ours) & set(theirs)
+    with claimed_uids(first, 2) as again:  # released when a run ends
+        assert again == ours

@@ -33,6 +33,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -202,6 +203,7 @@ class Autograder(LoggingConfigurable):
         # run here: the verdicts are decided in this process (verdicts.py).
         verdicts = _verdict_plans(cells)
         self._verdicts = verdicts
+        threading.Thread(target=verdicts.warm, name="verdict-plans", daemon=True).start()
         summary.graded_in_child = dict(verdicts.unplanned)
         submissions, summary.skipped = self._find_submissions(
             coursedir, assignment, known, students, force
@@ -220,13 +222,19 @@ class Autograder(LoggingConfigurable):
 
         workers = max(1, self.workers)
         from .executor import autograde_preload
+        from .users import claimed_uids
 
+        # as root, one user per worker, held for this run only (another run picks others)
+        run_users = contextlib.ExitStack()
+        uids = (
+            run_users.enter_context(claimed_uids(self.first_sandbox_uid, workers))
+            if os.geteuid() == 0 and executor_factory is None
+            else ()
+        )
         factory = executor_factory or functools.partial(
             _default_executor_factory,
             preload=autograde_preload(root, assignment),
-            uids=tuple(range(self.first_sandbox_uid, self.first_sandbox_uid + workers))
-            if os.geteuid() == 0
-            else (),
+            uids=uids,
             require_sandbox=self.require_sandbox,
         )
         hidden = tuple(
@@ -289,6 +297,7 @@ class Autograder(LoggingConfigurable):
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            run_users.close()  # the executor and its children are gone
             progress.close()
             for workdir in workdirs:
                 shutil.rmtree(workdir, ignore_errors=True)

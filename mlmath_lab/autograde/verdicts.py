@@ -244,6 +244,24 @@ class VerdictPlans:
     def plan_for(self, source: str) -> TestCellPlan | None:
         return self.plans.get(source)
 
+    def warm(self) -> None:
+        """Compute, once for the class, what every student's checks need: the cases as plain
+        data and the references' outputs. Run in the background while the zygote warms up
+        (the grader has little else to do then); a check that needs a value first waits for
+        it (each ``PlannedCheck`` has a lock). Known mistakes' outputs stay lazy: only a
+        failing student needs them, and some retrain a network."""
+        from mlmath_lab.checks import references
+
+        try:
+            # one thread for torch in the grader: the children use the other cores
+            references.torch().set_num_threads(1)
+            for plan in self.plans.values():
+                for planned in plan.checks:
+                    planned.payloads()
+                    planned.expected()
+        except Exception:  # computed again where it is needed, and its error reported there
+            return
+
 
 # -- deciding ------------------------------------------------------------------------------
 

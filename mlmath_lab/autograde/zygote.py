@@ -224,6 +224,9 @@ class Zygote:
         signal.set_wakeup_fd(wake_w)  # SIGCHLD wakes select() so children are reaped at once
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.signal(signal.SIGTERM, lambda *_: self.shutdown())
+        from .pidns import NewNamespaceForEachFork
+
+        namespaces = NewNamespaceForEachFork()
         self._report("ready")
         while True:
             readable, _, _ = select.select([listener, sys.stdin.fileno(), wake_r], [], [], 5.0)
@@ -235,8 +238,10 @@ class Zygote:
                 self.shutdown()
             if listener in readable:
                 conn, _ = listener.accept()
+                namespaces.before_fork()  # the child: PID 1 of its own namespace (root)
                 pid = os.fork()
                 if pid == 0:
+                    namespaces.in_child()
                     listener.close()
                     signal.set_wakeup_fd(-1)
                     os.close(wake_r)
@@ -298,7 +303,9 @@ class Zygote:
         from .capture import capture_fd_output
 
         capture_fd_output(self.shell)
-        me = os.getpid()
+        from .pidns import host_pid
+
+        me = host_pid()  # the executor kills and waits for it by this pid
         send_frame(conn, {"pid": me})
         setup = recv_frame(conn)
         if setup is None:

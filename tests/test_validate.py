@@ -274,10 +274,17 @@ def test_the_zygote_starts_with_the_command_only_when_validate_will_use_it() -> 
 
 def test_autograde_preloads_torch_optim_only_for_notebooks_that_step_an_optimizer() -> None:
     from mlmath_lab.app import _early_zygote_preload
-    from mlmath_lab.autograde.executor import DEFAULT_PRELOAD, OPTIMIZER_PRELOAD
+    from mlmath_lab.autograde.executor import (
+        AUTOGRADE_BASE_PRELOAD,
+        DEFAULT_PRELOAD,
+        OPTIMIZER_PRELOAD,
+    )
 
     course = f"--course-dir={COURSE}"
-    assert _early_zygote_preload(["autograde", course, "01-linear-algebra"]) == DEFAULT_PRELOAD
+    # 01's notebook never uses torch: its children do not import it
+    assert _early_zygote_preload(["autograde", course, "01-linear-algebra"]) == (
+        AUTOGRADE_BASE_PRELOAD
+    )
     for assignment in ("04-optimization", "07-neural-networks"):
         wanted = (*DEFAULT_PRELOAD, OPTIMIZER_PRELOAD)
         assert (

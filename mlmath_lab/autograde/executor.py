@@ -51,21 +51,31 @@ SANDBOX_ENTRY = "mlmath_lab.autograde.sandbox:enter_sandbox"
 OPTIMIZER_PRELOAD = "torch._dynamo"
 
 
+# What a child of autograde needs without torch: the verdicts are decided in the grader, so
+# the children import torch only for notebooks whose own code uses it.
+AUTOGRADE_BASE_PRELOAD = ("numpy", "matplotlib", "mlmath_lab.checks")
+
+
 def autograde_preload(root: Path, assignment: str) -> tuple[str, ...]:
-    """What the zygote grading ``assignment`` preloads: the default, and torch._dynamo when a
-    code cell of its source notebooks uses torch.optim (04's and 07's demos), so that every
-    child of those does not import it again. The checks no longer run in the children."""
+    """What the zygote grading ``assignment`` preloads. torch (2 s to import, and a reference
+    for most exercises that a submission's own process has no need to hold) only when a code
+    cell of its source notebooks uses torch (04's and 07's demos); torch._dynamo as well when
+    one steps a torch optimizer (torch.optim's first step imports it)."""
+    uses_torch = uses_optim = False
     for path in sorted((root / "source" / assignment).glob("*.ipynb")):
         try:
             cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         except (OSError, ValueError, AttributeError):
-            continue
+            return DEFAULT_PRELOAD  # unreadable here: the grader will say why; preload all
         for cell in cells:
             source = cell.get("source", "") if isinstance(cell, dict) else ""
             text = "".join(source) if isinstance(source, list) else str(source)
-            if cell.get("cell_type") == "code" and "optim" in text and "torch" in text:
-                return (*DEFAULT_PRELOAD, OPTIMIZER_PRELOAD)
-    return DEFAULT_PRELOAD
+            if cell.get("cell_type") == "code" and "torch" in text:
+                uses_torch = True
+                uses_optim = uses_optim or "optim" in text
+    if not uses_torch:
+        return AUTOGRADE_BASE_PRELOAD
+    return (*DEFAULT_PRELOAD, OPTIMIZER_PRELOAD) if uses_optim else DEFAULT_PRELOAD
 
 
 # A cell that ignores SIGALRM (stuck in C code) is killed this long after its timeout.

@@ -189,6 +189,8 @@ class Zygote:
         for name in self.preload:
             importlib.import_module(name)
         for name in WARM_MODULES:
+            if name.startswith("torch") and "torch" not in self.preload:
+                continue  # torch only where it was asked for (autograde_preload)
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
         if "matplotlib" in sys.modules:

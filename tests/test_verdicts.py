@@ -156,3 +156,41 @@ def test_the_grader_decides_as_the_child_did_on_solutions_and_stubs(
     assert all(
         not passed and status.startswith("not_implemented") for passed, status in in_grader.values()
     ), in_grader
+
+
+class _Child:
+    """A child that answers every request with one reply (the grader's side alone)."""
+
+    def __init__(self, reply: dict[str, object]) -> None:
+        self.reply, self.sent = reply, []  # type: ignore[var-annotated]
+
+    def send(self, message: dict[str, object]) -> None:
+        self.sent.append(message)
+
+    def receive(self, deadline: float) -> object:
+        return self.reply
+
+
+def test_a_function_the_scan_cannot_read_fails_its_cell() -> None:
+    import time
+
+    from mlmath_lab.autograde.verdicts import decide_cell
+
+    plan = plan_test_cell(
+        "from mlmath_lab.checks import check\ncheck('01-linear-algebra/dot_loop', dot_loop)"
+    )
+    child = _Child(
+        {
+            "found": True,
+            "callable": True,
+            "params": ["u", "v"],
+            "scan_error": "boom",
+            "execution_count": 3,
+        }
+    )
+    now = time.monotonic()
+    verdict = decide_cell(child, plan, now + 10, now + 15)  # type: ignore[arg-type]
+    assert verdict.execution_count == 3
+    (error,) = [o for o in verdict.outputs if o["output_type"] == "error"]
+    assert error["ename"] == "ScanFailed" and "boom" in error["evalue"]
+    assert not any(o["output_type"] == "display_data" for o in verdict.outputs)

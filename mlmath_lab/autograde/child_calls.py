@@ -74,7 +74,7 @@ def _parameter_names(fn: Any) -> list[str]:
     ]
 
 
-def _forbidden_uses(fn: Any, rules_data: list[dict[str, Any]]) -> list[list[Any]]:
+def _forbidden_uses(fn: Any, rules_data: list[dict[str, Any]]) -> Any:
     from mlmath_lab.checks.rules import Forbidden, find_forbidden
 
     rules = [
@@ -91,8 +91,8 @@ def _forbidden_uses(fn: Any, rules_data: list[dict[str, Any]]) -> list[list[Any]
     ]
     try:
         uses = find_forbidden(fn, rules)
-    except Exception:  # the scan reads their code: code objects can be odd
-        return []
+    except Exception as error:  # code the scan cannot read: the check fails, as in a kernel
+        return {"scan_error": f"{type(error).__name__}: {error}"}
     return [[rules.index(use.rule), use.what, use.where] for use in uses]
 
 
@@ -105,7 +105,11 @@ def _check(shell: Any, conn: socket.socket, request: dict[str, Any], max_output:
     if not callable(fn):
         return {"found": True, "callable": False, "value": _encoded(fn)}
     reply: dict[str, Any] = {"found": True, "callable": True, "params": _parameter_names(fn)}
-    reply["uses"] = _forbidden_uses(fn, request["rules"])
+    uses = _forbidden_uses(fn, request["rules"])
+    if isinstance(uses, dict):
+        reply.update(uses)
+        return reply  # not called: the check fails on the scan
+    reply["uses"] = uses
     if reply["uses"]:
         return reply  # the checker stops there: the function is not called, as in a kernel
     functions: dict[int, Callable[..., Any]] = {}

@@ -99,8 +99,8 @@ class Progress:
 
 
 def _tampering_note(sub: Submission) -> str | None:
-    """Names the submission patched in the check library, numpy or torch (put back before
-    grading, so its checks ran on the originals)."""
+    """Names the submission patched in the check library, numpy or torch, where cells were
+    graded in its own process (the grader's verdicts do not depend on them)."""
     names = [
         name
         for execution in sub.executions.values()
@@ -110,7 +110,12 @@ def _tampering_note(sub: Submission) -> str | None:
     if not names:
         return None
     shown = ", ".join(list(dict.fromkeys(names))[:6]) + (", ..." if len(set(names)) > 6 else "")
-    return f"its code patched {shown}; the originals were put back before its tests ran"
+    # Only cells graded in its own process ran the checks there; what was verified is that
+    # the originals were put back before each of them started (a thread may patch again).
+    return (
+        f"its code patched {shown}; the originals were put back before each cell graded in "
+        "its own process started"
+    )
 
 
 def _skipped_note(sub: Submission) -> str | None:

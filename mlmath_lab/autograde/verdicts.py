@@ -53,6 +53,10 @@ class StudentProcessError(BaseException):
     ``Exception``: the checker would take it for an error of the student's function."""
 
 
+class ScanFailed(Exception):
+    """The child could not scan the student's function for forbidden calls."""
+
+
 class ChildLost(BaseException):
     """The executor lost the child (it died, flooded, or stopped answering); the message
     says why, in an instructor's words. Not an ``Exception``, for the same reason."""
@@ -288,12 +292,16 @@ def decide_cell(
             if answer is _MISSING:
                 outputs.append(_name_error(planned.answer))
                 break
-            result = planned.checker.run(
-                answer,
-                cases=planned.cases,
-                expected=planned.expected(),
-                mistake_outputs=planned.mistake_outputs,
-            )
+            try:
+                result = planned.checker.run(
+                    answer,
+                    cases=planned.cases,
+                    expected=planned.expected(),
+                    mistake_outputs=planned.mistake_outputs,
+                )
+            except ScanFailed as failed:
+                outputs.append(_error_output("ScanFailed", str(failed), [f"ScanFailed: {failed}"]))
+                break
             outputs.append(check_display(result))
             if planned.raise_on_failure and not result.passed:
                 outputs.append(check_failed(result))
@@ -400,6 +408,11 @@ class RemoteAnswer(RemoteFunction):
         raise RuntimeError(f"{self.name} runs in the student's process; it is not called here")
 
     def forbidden_uses(self, rules: Sequence[Forbidden]) -> list[ForbiddenUse]:
+        if "scan_error" in self.reply:
+            # in a kernel the check itself raises: the cell fails, and so it does here
+            raise ScanFailed(
+                f"the forbidden-calls rule could not read {self.name}: {self.reply['scan_error']}"
+            )
         uses = []
         for entry in self.reply.get("uses", []):
             try:

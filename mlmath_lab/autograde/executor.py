@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import dataclasses
 import json
+import math
 import os
 import queue
 import select
@@ -29,6 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .cgroups import RunCgroups, SubmissionCgroup, resident_bytes
 from .limits import Limits
 from .zygote import FrameTooLarge, recv_frame, send_frame
 
@@ -126,6 +128,7 @@ class PrewarmedExecutor:
         lazy: bool = False,
         uids: Sequence[int] = (),
         require_sandbox: bool = False,
+        cgroups: bool = True,
     ) -> None:
         self.limits = limits
         self.preload = tuple(preload)
@@ -154,6 +157,12 @@ class PrewarmedExecutor:
                 self._uids.put(uid)
         self.require_sandbox = require_sandbox  # refuse to run student code in a partial one
         self.missing_protections: dict[str, None] = {}  # what the sandbox could not apply
+        # One control group per submission (memory, processes, CPU) where the machine allows
+        # it (cgroups.py); None: rlimits only, and ``cgroups_note`` says why.
+        self.use_cgroups = cgroups
+        self._cgroups: RunCgroups | None = None
+        self.cgroups_note = "not asked for" if not cgroups else ""
+        self._groups: dict[int, SubmissionCgroup] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -171,6 +180,8 @@ class PrewarmedExecutor:
         work. ``run`` waits for it; ``wait_ready`` raises if it could not start."""
         if self._proc is not None:
             raise RuntimeError("the executor is already started")
+        if self.use_cgroups:
+            self._cgroups, self.cgroups_note = RunCgroups.create(self.limits)
         zygote = _take_early_zygote(self.preload, self.sandbox) or _ZygoteProcess.start(
             self.preload, self.sandbox, _zygote_environment()
         )
@@ -209,6 +220,9 @@ class PrewarmedExecutor:
             self._reader = None
         if zygote is not None:
             zygote.remove()  # after the reader, which may still read the log
+        if self._cgroups is not None:
+            self._cgroups.remove()
+            self._cgroups = None
         self._dir = None
         # A run waiting for the zygote, or started after this, fails now with a reason.
         if self._start_error is None:
@@ -256,6 +270,7 @@ class PrewarmedExecutor:
         try:
             sock.connect(self._socket_path)
             pid = self._hello(sock, started + SETUP_TIMEOUT_S)
+            self._join_cgroups(pid)
             self._setup(sock, pid, Path(workdir), started + SETUP_TIMEOUT_S, uid)
             for index, cell in enumerate(nb.cells):
                 # nbclient runs code cells that are not blank, and only those.
@@ -277,6 +292,7 @@ class PrewarmedExecutor:
             sock.close()  # the child exits on EOF
             if pid is not None:
                 self._finish(pid)
+                self._leave_cgroups(pid)
             if uid is not None and self._uids is not None:
                 # reused only once everything the submission started is gone (_finish)
                 self._uids.put(uid)
@@ -292,6 +308,30 @@ class PrewarmedExecutor:
         with self._lock:
             self._live.add(pid)
         return pid
+
+    def _join_cgroups(self, pid: int) -> None:
+        """Put the new child, before it runs anything of the student's, in its own groups."""
+        if self._cgroups is None:
+            return
+        if not self._cgroups.baseline_bytes and self._zygote is not None:
+            # what a child can copy from the zygote is not the student's to pay for
+            self._cgroups.baseline_bytes = resident_bytes(self._zygote.proc.pid)
+        try:
+            group = self._cgroups.submission(pid)
+        except OSError as error:
+            raise _Stopped(
+                "the grader could not give the notebook's process its control groups "
+                f"({error.strerror or error}); no cell was run"
+            ) from None
+        with self._lock:
+            self._groups[pid] = group
+
+    def _leave_cgroups(self, pid: int) -> None:
+        with self._lock:
+            group = self._groups.pop(pid, None)
+        if group is not None:
+            group.kill_all()  # anything that escaped the process group and the PID namespace
+            group.remove()
 
     def _setup(
         self, sock: socket.socket, pid: int, workdir: Path, deadline: float, uid: int | None
@@ -416,22 +456,37 @@ class PrewarmedExecutor:
             )
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
+            with self._lock:
+                group = self._groups.get(pid) if pid is not None else None
+            if sig == signal.SIGKILL and group is not None and group.oom_killed():
+                return (
+                    f"killed in {where}: its processes together used more than "
+                    f"{self.limits.memory_mb} MB of memory (files in /tmp count too); "
+                    "later cells were not run"
+                )
             if sig == signal.SIGKILL:
                 return (
                     f"killed in {where}: most likely it used more than "
-                    f"{self.limits.memory_mb} MB of memory; later cells were not run"
+                    f"{self.limits.memory_mb} MB of memory, or more than "
+                    f"{self._cpu_seconds()} s of CPU time; later cells were not run"
                 )
             if sig == signal.SIGXFSZ:
                 return (
                     f"killed in {where}: it wrote a file larger than {self.limits.max_file_mb} MB"
                 )
             if sig == signal.SIGXCPU:
-                return f"killed in {where}: it used too much CPU time"
+                return (
+                    f"killed in {where}: it used more than {self._cpu_seconds()} s of CPU time "
+                    "(threads add up; c.Autograder.notebook_timeout); later cells were not run"
+                )
             return (
                 f"the process crashed in {where} ({signal.Signals(sig).name}: "
                 f"{signal.strsignal(sig)}); later cells were not run"
             )
         return f"the notebook's process ended unexpectedly in {where}"
+
+    def _cpu_seconds(self) -> int:
+        return max(1, math.ceil(self.limits.notebook_timeout))  # as the sandbox limits it
 
     # -- children -------------------------------------------------------------------------
 

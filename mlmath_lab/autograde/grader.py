@@ -72,6 +72,7 @@ def _default_executor_factory(
     preload: tuple[str, ...] | None = None,
     uids: tuple[int, ...] = (),
     require_sandbox: bool = False,
+    cgroups: bool = True,
 ) -> contextlib.AbstractContextManager[NotebookExecutor]:
     from .executor import DEFAULT_PRELOAD, PrewarmedExecutor
 
@@ -82,6 +83,7 @@ def _default_executor_factory(
         lazy=True,
         uids=uids,
         require_sandbox=require_sandbox,
+        cgroups=cgroups,
     )
 
 
@@ -128,6 +130,13 @@ class Autograder(LoggingConfigurable):
         help="Refuse to run a submission whose process cannot be fully isolated on this "
         "machine (not root, no namespaces): it fails, with the protections that are missing. "
         "Off, such a run goes on and its summary lists them.",
+    ).tag(config=True)
+    use_cgroups = Bool(
+        True,
+        help="As root where cgroup v1 hierarchies are mounted: each submission gets its own "
+        "control groups, so memory_mb counts all its processes and its files in /tmp, "
+        "max_processes all its processes, and it uses at most one CPU. Elsewhere (or off) the "
+        "rlimits alone apply.",
     ).tag(config=True)
     first_sandbox_uid = Integer(
         1_500_000_000,
@@ -236,6 +245,7 @@ class Autograder(LoggingConfigurable):
             preload=autograde_preload(root, assignment),
             uids=uids,
             require_sandbox=self.require_sandbox,
+            cgroups=self.use_cgroups,
         )
         hidden = tuple(
             p

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import re
 import signal
@@ -142,6 +143,7 @@ def enter_sandbox(limits: Limits, workdir: Path, *, uid: int | None = None) -> S
     # with EFBIG instead, an OSError the student sees in their cell while the process lives on.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _set_rlimit(report, "file size", resource.RLIMIT_FSIZE, limits.max_file_mb * MiB)
+    _limit_cpu_time(report, limits.notebook_timeout)
     vm_size = _vm_size()
     if vm_size is None:
         report.skipped.append("memory: not limited (cannot read VmSize from /proc/self/status)")
@@ -257,6 +259,14 @@ def _set_rlimit(
     report.rlimits[label] = value
     shown = f"{value // MiB} MiB" if value >= MiB else str(value)
     report.applied.append(f"{label}: limited to {shown}{detail}")
+
+
+def _limit_cpu_time(report: SandboxReport, notebook_timeout: float) -> None:
+    """CPU seconds, as many as the notebook may take in wall time (threads add up, so a
+    submission that keeps several cores busy stops sooner). Soft and hard alike: the kernel
+    ignores SIGXCPU for the first process of a PID namespace, so the hard limit's SIGKILL is
+    what stops it."""
+    _set_rlimit(report, "CPU time", resource.RLIMIT_CPU, max(1, math.ceil(notebook_timeout)))
 
 
 def _vm_size() -> int | None:

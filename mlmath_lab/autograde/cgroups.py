@@ -29,6 +29,7 @@ import errno
 import itertools
 import os
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,14 +94,16 @@ def _read_int(path: Path, key: str | None = None) -> int | None:
     return None
 
 
-def _remove(group: Path) -> bool:
+def _remove(group: Path, attempts: int = REMOVE_ATTEMPTS) -> bool:
     """Remove a group and the groups under it; False if one still has processes."""
     if not group.is_dir():
         return True
     for child in group.iterdir():
-        if child.is_dir() and not _remove(child):
+        if child.is_dir() and not _remove(child, attempts):
             return False
-    for _ in range(REMOVE_ATTEMPTS):
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(REMOVE_PAUSE_S)
         try:
             group.rmdir()
             return True
@@ -109,7 +112,6 @@ def _remove(group: Path) -> bool:
         except OSError as error:
             if error.errno != errno.EBUSY:
                 return False
-            time.sleep(REMOVE_PAUSE_S)
     return False
 
 
@@ -119,30 +121,48 @@ class SubmissionCgroup:
 
     groups: dict[str, Path]
     memory_limit: int | None = None
+    pending: tuple[str, ...] = ()  # controllers the first process is not moved into yet
 
-    def add(self, pid: int) -> None:
-        """Move process ``pid`` (host pid, all its threads) into every group."""
-        for group in self.groups.values():
-            _write(group / "cgroup.procs", str(pid))
+    def add(self, pid: int, controllers: tuple[str, ...] | None = None) -> None:
+        """Move process ``pid`` (host pid, all its threads) into the groups of
+        ``controllers`` (default: all)."""
+        for controller, group in self.groups.items():
+            if controllers is None or controller in controllers:
+                # a process already gone needs no group: its death is reported elsewhere
+                with contextlib.suppress(ProcessLookupError):
+                    _write(group / "cgroup.procs", str(pid))
+        if controllers is not None:
+            self.pending = tuple(c for c in self.pending if c not in controllers)
+
+    def settle(self) -> None:
+        """Every process in one of the groups is in all of them (one forked before a
+        move stays behind in its parent's group)."""
+        members = {c: set(self._procs(c)) for c in self.groups}
+        everyone = set().union(*members.values()) if members else set()
+        for controller, group in self.groups.items():
+            for pid in sorted(everyone - members[controller]):
+                with contextlib.suppress(ProcessLookupError):
+                    _write(group / "cgroup.procs", str(pid))
+
+    def _procs(self, controller: str) -> list[int]:
+        text = (self.groups[controller] / "cgroup.procs").read_text(encoding="ascii")
+        return [int(pid) for pid in text.split()]
 
     def processes(self) -> list[int]:
-        """The processes in the group (host pids)."""
-        for group in self.groups.values():
+        """The processes in the groups (host pids)."""
+        found: set[int] = set()
+        for controller in self.groups:
             with contextlib.suppress(OSError):
-                text = (group / "cgroup.procs").read_text(encoding="ascii")
-                return [int(pid) for pid in text.split()]
-        return []
+                found.update(self._procs(controller))
+        return sorted(found)
 
-    def kill_all(self) -> None:
-        """SIGKILL every process of the group until none is left (bounded)."""
-        for _ in range(REMOVE_ATTEMPTS):
-            pids = self.processes()
-            if not pids:
-                return
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-            time.sleep(REMOVE_PAUSE_S)
+    def kill_all(self) -> bool:
+        """SIGKILL every process of the groups; True if there was none."""
+        pids = self.processes()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        return not pids
 
     def oom_killed(self) -> bool:
         """Whether the kernel killed a process of the group for memory."""
@@ -155,8 +175,9 @@ class SubmissionCgroup:
         group = self.groups.get("memory")
         return _read_int(group / "memory.max_usage_in_bytes") if group is not None else None
 
-    def remove(self) -> bool:
-        return all(_remove(group) for group in self.groups.values())
+    def remove(self, attempts: int = REMOVE_ATTEMPTS) -> bool:
+        """Remove the groups once their processes are gone; False if some still are."""
+        return all(_remove(group, attempts) for group in self.groups.values())
 
 
 @dataclass
@@ -168,6 +189,9 @@ class RunCgroups:
     baseline_bytes: int = 0  # pages a child may copy from the zygote (its resident size)
     applied: list[str] = field(default_factory=list)
     _count: int = 0
+    # groups of finished submissions whose last process the kernel has not released yet
+    _retired: list[SubmissionCgroup] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, limits: Limits) -> tuple[RunCgroups | None, str]:
@@ -203,11 +227,14 @@ class RunCgroups:
         made.applied = [f"cgroups: {', '.join(runs)}"] + [f"no cgroup for {p}" for p in problems]
         return made, "; ".join(problems)
 
-    def submission(self, pid: int) -> SubmissionCgroup:
-        """Groups for the child ``pid`` with the run's limits, the child moved into them.
-        Raises OSError when the kernel refuses (the submission is then not run)."""
-        self._count += 1
-        name = f"submission-{self._count}-{pid}"
+    def submission(self, pid: int, later: tuple[str, ...] = ()) -> SubmissionCgroup:
+        """Groups for the child ``pid`` with the run's limits, the child moved into them
+        (but for the controllers ``later``: the caller moves it with ``add``). Raises OSError
+        when the kernel refuses (the submission is then not run)."""
+        self._sweep()
+        with self._lock:
+            self._count += 1
+            name = f"submission-{self._count}-{pid}"
         made = SubmissionCgroup({})
         try:
             for controller, run in self.runs.items():
@@ -215,7 +242,8 @@ class RunCgroups:
                 group.mkdir()
                 made.groups[controller] = group
                 self._limit(controller, group, pid, made)
-            made.add(pid)
+            made.pending = tuple(c for c in later if c in made.groups)
+            made.add(pid, tuple(c for c in made.groups if c not in made.pending))
         except OSError:
             made.remove()
             raise
@@ -237,7 +265,27 @@ class RunCgroups:
             period = _read_int(group / "cpu.cfs_period_us") or 100_000
             _write(group / "cpu.cfs_quota_us", str(period))  # one CPU at most
 
+    def retire(self, group: SubmissionCgroup) -> None:
+        """A submission is over: end what is left in its groups and remove them, now if
+        the kernel has released them, else at the next submission (no one waits for it)."""
+        group.kill_all()
+        if not group.remove(attempts=1):
+            with self._lock:
+                self._retired.append(group)
+
+    def _sweep(self) -> None:
+        with self._lock:
+            retired, self._retired = self._retired, []
+        for group in retired:
+            self.retire(group)
+
     def remove(self) -> None:
+        """End the run: every submission's group, then the run's own."""
+        with self._lock:
+            retired, self._retired = self._retired, []
+        for group in retired:
+            group.kill_all()
+            group.remove()
         for run in self.runs.values():
             _remove(run)
 

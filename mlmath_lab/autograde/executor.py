@@ -30,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .cgroups import RunCgroups, SubmissionCgroup, resident_bytes
+from .cgroups import CONTROLLERS, RunCgroups, SubmissionCgroup, resident_bytes
 from .limits import Limits
 from .zygote import FrameTooLarge, recv_frame, send_frame
 
@@ -270,8 +270,8 @@ class PrewarmedExecutor:
         try:
             sock.connect(self._socket_path)
             pid = self._hello(sock, started + SETUP_TIMEOUT_S)
-            self._join_cgroups(pid)
-            self._setup(sock, pid, Path(workdir), started + SETUP_TIMEOUT_S, uid)
+            group = self._join_cgroups(pid)
+            self._setup(sock, pid, Path(workdir), started + SETUP_TIMEOUT_S, uid, group)
             for index, cell in enumerate(nb.cells):
                 # nbclient runs code cells that are not blank, and only those.
                 if cell.cell_type == "code" and cell.source.strip():
@@ -309,15 +309,17 @@ class PrewarmedExecutor:
             self._live.add(pid)
         return pid
 
-    def _join_cgroups(self, pid: int) -> None:
-        """Put the new child, before it runs anything of the student's, in its own groups."""
+    def _join_cgroups(self, pid: int) -> SubmissionCgroup | None:
+        """Make the new child's groups. Moving a process between groups waits for the
+        kernel (an RCU grace period, 5-20 ms), so ``_setup`` moves it while the child enters
+        the sandbox; the child runs nothing of the student's before."""
         if self._cgroups is None:
-            return
+            return None
         if not self._cgroups.baseline_bytes and self._zygote is not None:
             # what a child can copy from the zygote is not the student's to pay for
             self._cgroups.baseline_bytes = resident_bytes(self._zygote.proc.pid)
         try:
-            group = self._cgroups.submission(pid)
+            group = self._cgroups.submission(pid, later=CONTROLLERS)
         except OSError as error:
             raise _Stopped(
                 "the grader could not give the notebook's process its control groups "
@@ -325,16 +327,23 @@ class PrewarmedExecutor:
             ) from None
         with self._lock:
             self._groups[pid] = group
+        return group
 
     def _leave_cgroups(self, pid: int) -> None:
         with self._lock:
             group = self._groups.pop(pid, None)
-        if group is not None:
-            group.kill_all()  # anything that escaped the process group and the PID namespace
-            group.remove()
+        if group is not None and self._cgroups is not None:
+            # anything that escaped the process group and the PID namespace ends here too
+            self._cgroups.retire(group)
 
     def _setup(
-        self, sock: socket.socket, pid: int, workdir: Path, deadline: float, uid: int | None
+        self,
+        sock: socket.socket,
+        pid: int,
+        workdir: Path,
+        deadline: float,
+        uid: int | None,
+        group: SubmissionCgroup | None = None,
     ) -> None:
         limits = dataclasses.asdict(self.limits)
         limits["hidden_paths"] = [str(p) for p in self.limits.hidden_paths]
@@ -342,7 +351,24 @@ class PrewarmedExecutor:
         if uid is not None:
             setup["uid"] = uid
         send_frame(sock, {"setup": setup})
+        if group is not None:
+            try:
+                group.add(pid, group.pending)  # while the child enters the sandbox
+            except OSError as error:
+                raise _Stopped(
+                    "the grader could not give the notebook's process its control groups "
+                    f"({error.strerror or error}); no cell was run"
+                ) from None
         reply = self._receive(sock, pid, deadline, "preparing its isolated process")
+        if group is not None:
+            # anything the sandbox forked before the move (a relay) joins the groups too
+            try:
+                group.settle()
+            except OSError as error:
+                raise _Stopped(
+                    "the grader could not give the notebook's process its control groups "
+                    f"({error.strerror or error}); no cell was run"
+                ) from None
         if "error" in reply:
             last = reply["error"].strip().splitlines()[-1:]
             raise _Stopped(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import math
 import os
 import re
@@ -446,9 +447,21 @@ def _cover_with_tmpfs(folder: Path, keep: list[Path], size_mb: int) -> None:
 
 def _interpreter_dirs() -> list[Path]:
     """Where Python finds its modules: the student's code imports from these after the drop."""
-    dirs = {Path(sys.base_prefix), Path(sys.prefix), Path(sys.exec_prefix)}
-    dirs.update(Path(p) for p in sys.path if p and Path(p).is_dir())
-    return sorted(d.resolve() for d in dirs)
+    return list(_resolved_dirs((sys.base_prefix, sys.prefix, sys.exec_prefix, *sys.path)))
+
+
+@functools.lru_cache(maxsize=4)
+def _resolved_dirs(paths: tuple[str, ...]) -> tuple[Path, ...]:
+    # Resolved once in the zygote (``warm``), not in every child: sys.path is the same there.
+    return tuple(sorted({Path(p).resolve() for p in paths if p and Path(p).is_dir()}))
+
+
+def warm() -> None:
+    """Called once in the zygote, before any fork: what every child's sandbox would otherwise
+    compute again (the interpreter's directories; the user database's modules)."""
+    _interpreter_dirs()
+    with contextlib.suppress(KeyError, OSError):
+        _unprivileged_user(None)
 
 
 def _expose_interpreter(report: SandboxReport, uid: int) -> None:

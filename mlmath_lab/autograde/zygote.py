@@ -199,7 +199,10 @@ class Zygote:
                 _warm_matplotlib()
         module, _, function = self.sandbox_entry.partition(":")
         # Imported here, so that a missing sandbox stops start(), not every submission.
-        self.enter_sandbox: Callable[..., None] = getattr(importlib.import_module(module), function)
+        sandbox = importlib.import_module(module)
+        self.enter_sandbox: Callable[..., None] = getattr(sandbox, function)
+        if callable(getattr(sandbox, "warm", None)):
+            sandbox.warm()  # what every child's sandbox would compute again
         # One throwaway cell warms IPython's compiler, AST transforms and display machinery;
         # it is not stored, so the first student cell is still In[1].
         from .capture import CAPTURE

@@ -334,6 +334,25 @@ def test_display_metadata_and_updates_count_against_the_output_limit(
     assert text(outputs[3]) == "next\n"
 
 
+def test_widget_state_counts_against_the_output_limit_and_the_rest_is_graded(
+    executor: PrewarmedExecutor, workdir: Path
+) -> None:
+    cells = (
+        "import ipywidgets as w\nsmall = w.IntSlider(value=3)\nprint('small')",
+        # 3 MB of widget state, in thirty widgets: past the limit, it is not recorded
+        "big = [w.Textarea(value='x' * 100_000) for _ in range(30)]\nprint('big')",
+        "print('next')",
+    )
+    result, outputs = run(executor, workdir, *cells)
+    assert result.problem is None, result.problem
+    assert text(outputs[0]) == "small\n"
+    assert text(outputs[1]).startswith("big\n")
+    assert "widget state not recorded by mlmath-lab autograde" in text(outputs[1])
+    assert "(limit 100000 bytes)" in text(outputs[1])
+    assert text(outputs[2]) == "next\n"
+    assert "widgets" not in result.notebook.metadata
+
+
 def test_a_lone_surrogate_becomes_a_replacement_character(
     executor: PrewarmedExecutor, workdir: Path
 ) -> None:

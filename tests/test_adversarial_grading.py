@@ -49,7 +49,7 @@ ATTACKS: dict[str, dict[str, str]] = {
     },
     "output capture tampering": {
         "post_hook": (
-            "from mlmath_lab.autograde.capture import CAPTURE\n"
+            "from mlmath_lab.autograde.child.capture import CAPTURE\n"
             "def wipe(*a):\n"
             "    CAPTURE.outputs[:] = [o for o in CAPTURE.outputs if o['output_type'] != 'error']\n"
             "get_ipython().events.register('post_run_cell', wipe)\n"

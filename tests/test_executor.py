@@ -651,7 +651,7 @@ def test_speed_of_small_notebooks(executor: PrewarmedExecutor, workdir: Path) ->
 def test_a_cell_the_shell_runs_without_a_coroutine_is_not_one_for_ipython(cell: str) -> None:
     from IPython.core.interactiveshell import _should_be_async
 
-    from mlmath_lab.autograde.capture import _may_be_async
+    from mlmath_lab.autograde.child.capture import _may_be_async
 
     if not _may_be_async(cell):  # the shell's shortcut: IPython must agree
         assert not _should_be_async(cell)

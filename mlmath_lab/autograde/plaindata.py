@@ -10,7 +10,7 @@ unequal to anything and shows its type and ``repr``.
 
 Callables go one way only, grader to child: an instructor's function among a case's inputs
 (03's ``numerical_gradient`` differentiates one) is sent as a number, and the child calls it
-back through the grader, which runs it (see ``verdicts.py`` and ``child_calls.py``).
+back through the grader, which runs it (see ``verdicts.py`` and ``child/calls.py``).
 """
 
 from __future__ import annotations

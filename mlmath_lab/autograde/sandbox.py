@@ -68,7 +68,7 @@ PRIVATE_TMP_MAX_MB = 256
 
 # Called by enter_sandbox once the process is confined (namespaces entered, privileges
 # dropped), just before the process limit is set: a thread the child itself needs (the
-# fd-output reader, capture.py) starts here, inside the namespaces, and counts among the
+# fd-output reader, child/capture.py) starts here, inside the namespaces, and counts among the
 # tasks already running, not against the student's max_processes.
 BEFORE_PROCESS_LIMIT: list[Callable[[], None]] = []
 

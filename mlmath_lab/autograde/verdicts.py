@@ -7,7 +7,7 @@ it *here*, once per run, with ``check`` recording its calls instead of checking:
 cell's plan — which exercise, which of the notebook's names is the student's answer, which
 cases. The student's function stays in the sandboxed child; the checker runs here and calls it
 through a :class:`RemoteAnswer`, which sends each case's inputs to the child and gets plain data
-back (``child_calls.py``). References, expected values, comparisons, hints and the verdict never
+back (``child/calls.py``). References, expected values, comparisons, hints and the verdict never
 exist in the child, so nothing the submission does to its own interpreter (patched modules,
 IPython hooks, tracing, threads, its end of the connection) can turn a failure into a pass.
 

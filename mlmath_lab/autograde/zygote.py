@@ -177,8 +177,8 @@ class Zygote:
         # check library find it (get_ipython()) exactly as in a kernel.
         from ipykernel.compiler import XCachingCompiler
 
-        from . import widgets
-        from .capture import CapturingShell
+        from .child import widgets
+        from .child.capture import CapturingShell
 
         # ipykernel's compiler names cells as the kernel does ("1278102326.py"), which shows
         # in SyntaxError messages.
@@ -205,7 +205,7 @@ class Zygote:
             sandbox.warm()  # what every child's sandbox would compute again
         # One throwaway cell warms IPython's compiler, AST transforms and display machinery;
         # it is not stored, so the first student cell is still In[1].
-        from .capture import CAPTURE
+        from .child.capture import CAPTURE
 
         CAPTURE.start(10_000)
         self.shell.run_cell("None", store_history=False, silent=True)
@@ -305,7 +305,7 @@ class Zygote:
         # Student code must not write into the zygote's report pipe or the instructor's
         # terminal; fd-level output (C extensions, subprocesses, os.write to fd 1 or 2)
         # becomes the cell's stdout/stderr stream, as ipykernel records it.
-        from .capture import capture_fd_output
+        from .child.capture import capture_fd_output
 
         capture_fd_output(self.shell)
         from .pidns import host_pid
@@ -328,8 +328,8 @@ class Zygote:
             self.snapshot.retake("builtins")
             integrity.install(self.snapshot)
         send_frame(conn, {"ok": True, "missing": missing})
-        from .capture import CAPTURE, CapturedStream, clean_json
-        from .widgets import WIDGETS
+        from .child.capture import CAPTURE, CapturedStream, clean_json
+        from .child.widgets import WIDGETS
 
         sys.stdout = CapturedStream("stdout")
         sys.stderr = CapturedStream("stderr")
@@ -339,7 +339,7 @@ class Zygote:
             if message is None:
                 os._exit(0)
             if "source" not in message:  # the grader deciding a graded cell: calls only
-                from . import child_calls
+                from .child import calls as child_calls
 
                 answer = child_calls.handle(self.shell, conn, message, limits.max_output_bytes)
                 if os.getpid() != me:
@@ -465,7 +465,7 @@ TIMEOUT_TRACEBACK = "\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel bef
 
 def run_cell(shell: Any, source: str, timeout: float, max_output_bytes: int) -> None:
     """Run one cell; its outputs are left in ``CAPTURE.outputs``."""
-    from .capture import CAPTURE
+    from .child.capture import CAPTURE
 
     CAPTURE.start(max_output_bytes)
     fired = False
@@ -505,7 +505,7 @@ def _bounded_widget_state(state: Any, limit: int) -> Any:
     """The notebook's widget state, counted against the output limit as a cell's outputs
     are: past it, the state is not recorded (``{}``) and the running cell says so, while
     its outputs, and the rest of the notebook, are graded as usual."""
-    from .capture import CAPTURE
+    from .child.capture import CAPTURE
 
     size = len(json.dumps(state, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     if size <= limit:

@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from .plaindata import PlainDataError, decode, decode_exception, encode, encode_exception
-from .zygote import CellTimeout, recv_frame, send_frame
+from ..plaindata import PlainDataError, decode, decode_exception, encode, encode_exception
+from ..zygote import CellTimeout, recv_frame, send_frame
 
 # A student's function may be called back this often per call (a loss function, by a
 # numerical gradient); past it the call raises, instead of tying up the grader.

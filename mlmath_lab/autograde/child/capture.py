@@ -560,7 +560,7 @@ def capture_fd_output(shell: InteractiveShell) -> None:
     become the running cell's stdout and stderr streams (:class:`FdCapture`), drained when
     each cell ends. The reading thread starts inside the sandbox, before its process limit
     (``sandbox.BEFORE_PROCESS_LIMIT``), or else before the first cell."""
-    from .sandbox import BEFORE_PROCESS_LIMIT
+    from ..sandbox import BEFORE_PROCESS_LIMIT
 
     FD_CAPTURE.install()
     BEFORE_PROCESS_LIMIT.append(FD_CAPTURE.start_reader)

@@ -299,7 +299,9 @@ def main(argv: list[str] | None = None) -> None:
         # and reads the course (and, for autograde, sanitizes the submissions).
         from .autograde.executor import launch_early_zygote
 
-        launch_early_zygote(preload)
+        # autograde decides every graded cell of the course in the grader: its children get
+        # no checkers (if a cell cannot be planned, the run starts a zygote that has them)
+        launch_early_zygote(preload, checkers=args[:1] != ["autograde"])
     MlmathLabApp.launch_instance(argv=argv)
 
 

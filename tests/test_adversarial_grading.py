@@ -97,6 +97,38 @@ ATTACKS: dict[str, dict[str, str]] = {
             "    return _seen[-1] if _seen else np.zeros_like(np.asarray(z, dtype=float))\n"
         ),
     },
+    "the course's own references": {
+        "reference_call": (
+            "def softmax(z, axis=-1):\n"
+            "    from mlmath_lab.checks import get_checker\n"
+            "    return get_checker('01-linear-algebra/softmax').reference(z, axis=axis)\n"
+        ),
+        "reference_module": (
+            "def softmax(z, axis=-1):\n"
+            "    import importlib\n"
+            "    module = importlib.import_module('mlmath_lab.exercises.linear_algebra.softmax')\n"
+            "    return module.CHECKER.reference(z, axis=axis)\n"
+        ),
+        "reference_source": (
+            "def softmax(z, axis=-1):\n"
+            "    import mlmath_lab.exercises as ex, os\n"
+            "    folder = os.path.join(os.path.dirname(ex.__file__), 'linear_algebra')\n"
+            "    space = {'__name__': 'mlmath_lab.exercises.linear_algebra.stolen',\n"
+            "             '__package__': 'mlmath_lab.exercises.linear_algebra'}\n"
+            "    exec(open(os.path.join(folder, 'softmax.py')).read(), space)\n"
+            "    return space['CHECKER'].reference(z, axis=axis)\n"
+        ),
+        "reference_in_memory": (
+            "import gc\n"
+            "def softmax(z, axis=-1):\n"
+            "    for thing in gc.get_objects():\n"
+            "        if getattr(thing, 'exercise', None) == '01-linear-algebra/softmax':\n"
+            "            return thing.reference(z, axis=axis)\n"
+            "        if getattr(thing, '__name__', '') == '_softmax_reference':\n"
+            "            return thing(z, axis=axis)\n"
+            "    raise RuntimeError('no reference in this process')\n"
+        ),
+    },
     "forged messages on the grader's channel": {
         "forged": (
             "import os, json, struct, stat\n"
@@ -215,9 +247,11 @@ def test_no_attack_on_the_verdicts_earns_a_point(released: Path, tmp_path: Path)
         for attacks in ATTACKS.values()
         for student, attack in attacks.items()
     }
-    # the frame and tracer attacks define their own softmax after the wrong one: theirs wins
-    for student in ("frames", "tracer"):
-        attack = ATTACKS["tracing and frame inspection"][student]
+    # these attacks define their own softmax after the wrong one: theirs wins
+    for student, attack in {
+        **ATTACKS["tracing and frame inspection"],
+        **ATTACKS["the course's own references"],
+    }.items():
         attackers[student] = _with(
             correct, {"softmax_solution": "import numpy as np\n" + WRONG_SOFTMAX + attack}
         )

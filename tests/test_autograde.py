@@ -677,3 +677,30 @@ def test_a_killed_run_leaves_no_partial_rows_and_a_rerun_finishes(course: Path) 
         for submission in gb.assignment_submissions(ASSIGNMENT):
             for notebook in submission.notebooks:
                 assert all(g.auto_score is not None for g in notebook.grades), submission
+
+
+def test_a_cell_the_grader_cannot_plan_is_graded_in_the_child_with_the_checks(
+    released: Path, tmp_path: Path
+) -> None:
+    # A graded test cell that does more than call checks: the grader cannot decide it, so it
+    # runs in the student's process as nbgrader runs it, and that process needs the checkers
+    # (which it is given only in this case).
+    course = tmp_path / "course"
+    shutil.copytree(released, course)
+    source = course / "source" / ASSIGNMENT / NOTEBOOK
+    nb = nbformat.read(source, as_version=4)
+    test = nb.cells[_code_cell_index(nb, "softmax")]
+    test.source = "assert softmax(np.zeros(3)).shape == (3,)\n" + test.source
+    nbformat.write(nb, source)
+    assert _nbgrader(course, "generate_assignment", ASSIGNMENT, "--force").returncode == 0
+    correct = batch(course)["correct"]
+    wrong = _with(correct, {"softmax_solution": "def softmax(z, axis=-1):\n    return z\n"})
+    submit(course, {"correct": correct, "wrong": wrong})
+    summary, _ = grade(course)
+    assert "NOTE cell softmax: its verdict is decided in the student's process" in "\n".join(
+        summary.lines()
+    )
+    scores = gradebook_scores(course)
+    assert scores["correct"]["TOTAL"] == 15
+    assert scores["wrong"]["linear_algebra/softmax"] == 0
+    assert scores["wrong"]["TOTAL"] == 13

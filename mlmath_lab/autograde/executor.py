@@ -129,6 +129,7 @@ class PrewarmedExecutor:
         uids: Sequence[int] = (),
         require_sandbox: bool = False,
         cgroups: bool = True,
+        checkers: bool = True,
     ) -> None:
         self.limits = limits
         self.preload = tuple(preload)
@@ -160,6 +161,9 @@ class PrewarmedExecutor:
         # One control group per submission (memory, processes, CPU) where the machine allows
         # it (cgroups.py); None: rlimits only, and ``cgroups_note`` says why.
         self.use_cgroups = cgroups
+        # False: the zygote never loads the course's checkers (their references), so no
+        # child can call them; graded cells are then all decided in the grader
+        self.checkers = checkers
         self._cgroups: RunCgroups | None = None
         self.cgroups_note = "not asked for" if not cgroups else ""
         self._groups: dict[int, SubmissionCgroup] = {}
@@ -182,8 +186,10 @@ class PrewarmedExecutor:
             raise RuntimeError("the executor is already started")
         if self.use_cgroups:
             self._cgroups, self.cgroups_note = RunCgroups.create(self.limits)
-        zygote = _take_early_zygote(self.preload, self.sandbox) or _ZygoteProcess.start(
-            self.preload, self.sandbox, _zygote_environment()
+        zygote = _take_early_zygote(
+            self.preload, self.sandbox, self.checkers
+        ) or _ZygoteProcess.start(
+            self.preload, self.sandbox, _zygote_environment(), checkers=self.checkers
         )
         self._zygote = zygote
         self._proc, self._dir, self._socket_path = zygote.proc, zygote.dir, zygote.socket_path
@@ -634,9 +640,12 @@ class _ZygoteProcess:
     socket_path: str
     preload: tuple[str, ...]
     sandbox: str
+    checkers: bool = True
 
     @classmethod
-    def start(cls, preload: tuple[str, ...], sandbox: str, env: dict[str, str]) -> _ZygoteProcess:
+    def start(
+        cls, preload: tuple[str, ...], sandbox: str, env: dict[str, str], checkers: bool = True
+    ) -> _ZygoteProcess:
         folder = Path(tempfile.mkdtemp(prefix="mlmath-lab-zygote-"))  # mode 0700
         socket_path = str(folder / "zygote.sock")
         # "folder": the zygote removes it when it exits, even if the grader was killed
@@ -645,6 +654,7 @@ class _ZygoteProcess:
             "preload": preload,
             "sandbox": sandbox,
             "folder": str(folder),
+            "checkers": checkers,
         }
         with open(folder / "zygote.log", "wb") as log:
             proc = subprocess.Popen(
@@ -657,7 +667,7 @@ class _ZygoteProcess:
                 # Its own session: a Ctrl-C in the terminal reaches us, and we clean up.
                 start_new_session=True,
             )
-        return cls(proc, folder, socket_path, preload, sandbox)
+        return cls(proc, folder, socket_path, preload, sandbox, checkers)
 
     def stop(self) -> None:
         """End the process: EOF on its stdin, then SIGKILL if it has not exited in 10 s."""
@@ -685,7 +695,7 @@ _early: _ZygoteProcess | None = None
 _early_lock = threading.Lock()
 
 
-def launch_early_zygote(preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
+def launch_early_zygote(preload: Sequence[str] = DEFAULT_PRELOAD, checkers: bool = True) -> None:
     """Start a zygote now, for an autograde (or validate) run about to begin: its imports
     (seconds of torch) overlap the command's own start-up and configuration, instead of
     starting when the run reaches its first notebook. The run's executor adopts it
@@ -697,18 +707,21 @@ def launch_early_zygote(preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
             return
         env = _zygote_environment()
         env["NBGRADER_EXECUTION"] = "autograde"  # as the run sets it around its executor
-        _early = _ZygoteProcess.start(tuple(preload), SANDBOX_ENTRY, env)
+        _early = _ZygoteProcess.start(tuple(preload), SANDBOX_ENTRY, env, checkers=checkers)
     atexit.register(_stop_early_zygote)
 
 
-def _take_early_zygote(preload: tuple[str, ...], sandbox: str) -> _ZygoteProcess | None:
+def _take_early_zygote(
+    preload: tuple[str, ...], sandbox: str, checkers: bool = True
+) -> _ZygoteProcess | None:
     """The early zygote, if it is still running and preloads what this executor wants."""
     global _early
     with _early_lock:
         early, _early = _early, None
     if early is None:
         return None
-    if early.proc.poll() is None and (early.preload, early.sandbox) == (preload, sandbox):
+    wanted = (preload, sandbox, checkers)
+    if early.proc.poll() is None and (early.preload, early.sandbox, early.checkers) == wanted:
         return early
     early.discard()
     return None

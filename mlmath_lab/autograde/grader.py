@@ -73,6 +73,7 @@ def _default_executor_factory(
     uids: tuple[int, ...] = (),
     require_sandbox: bool = False,
     cgroups: bool = True,
+    checkers: bool = True,
 ) -> contextlib.AbstractContextManager[NotebookExecutor]:
     from .executor import DEFAULT_PRELOAD, PrewarmedExecutor
 
@@ -84,7 +85,15 @@ def _default_executor_factory(
         uids=uids,
         require_sandbox=require_sandbox,
         cgroups=cgroups,
+        checkers=checkers,
     )
+
+
+def _course_checkers_folder() -> Path:
+    """Where the course's checkers (and their reference solutions) are installed."""
+    import mlmath_lab.exercises
+
+    return Path(mlmath_lab.exercises.__file__).resolve().parent
 
 
 def _sharing_one_gradebook_engine(
@@ -240,12 +249,16 @@ class Autograder(LoggingConfigurable):
             if os.geteuid() == 0 and executor_factory is None
             else ()
         )
+        # The course's checkers reach the children only where a graded cell runs there (one
+        # the grader cannot plan); else a submission could call their references.
+        checkers_in_child = bool(self._verdicts.unplanned)
         factory = executor_factory or functools.partial(
             _default_executor_factory,
             preload=autograde_preload(root, assignment),
             uids=uids,
             require_sandbox=self.require_sandbox,
             cgroups=self.use_cgroups,
+            checkers=checkers_in_child,
         )
         hidden = tuple(
             p
@@ -256,6 +269,7 @@ class Autograder(LoggingConfigurable):
                 root / "feedback",
                 root / STAGING_STEP,
                 Path(coursedir.db_url.removeprefix("sqlite:///")),
+                *(() if checkers_in_child else (_course_checkers_folder(),)),
             )
             if p.exists()
         )

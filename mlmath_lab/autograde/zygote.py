@@ -38,6 +38,8 @@ HEADER = struct.Struct("!I")
 
 # ipykernel sets this so that matplotlib draws into display_data, as the kernel does.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# The course's checkers: one module per exercise, each with its reference solution.
+COURSE_CHECKERS = "mlmath_lab.exercises"
 
 # prctl(2) options (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
@@ -167,6 +169,9 @@ class Zygote:
         self.socket_path = config["socket"]
         self.folder: str | None = config.get("folder")  # the executor's folder for this zygote
         self.preload: list[str] = config["preload"]
+        # False: the course's checkers (and their references) are never loaded here, so no
+        # submission's process can call them; the grader decides every graded cell
+        self.checkers: bool = bool(config.get("checkers", True))
         self.sandbox_entry: str = config["sandbox"]
         self.children: set[int] = set()
         self.start_cwd = os.getcwd()
@@ -187,6 +192,8 @@ class Zygote:
         )
         widgets.install()  # ipywidgets' comms record into the child's widget state
         for name in self.preload:
+            if not self.checkers and name.startswith(COURSE_CHECKERS):
+                continue
             importlib.import_module(name)
         for name in WARM_MODULES:
             if name.startswith("torch") and "torch" not in self.preload:
@@ -209,7 +216,7 @@ class Zygote:
 
         CAPTURE.start(10_000)
         self.shell.run_cell("None", store_history=False, silent=True)
-        self.guard = _import_the_checks()
+        self.guard = _import_the_checks() if self.checkers else False
         self.snapshot: Any = None
         if self.guard:
             from mlmath_lab.checks import integrity

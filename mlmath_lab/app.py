@@ -13,7 +13,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from jupyter_core.application import JupyterApp
 from traitlets import Bool, Integer, List, Unicode
@@ -137,7 +137,7 @@ class LabApp(CourseApp):
             self.fail(str(error))
             return
         if self.open_lab:
-            self.launch(workspace.root)
+            self.launch(workspace, course)
 
     def prepare(self, course: Course, workspace: StudentWorkspace, config: Config) -> None:
         names = [a.id for a in course.manifest().assignments()]
@@ -156,16 +156,53 @@ class LabApp(CourseApp):
         self.log.info("roadmap manifest: %s", installed)
         self.log.info("workspace ready: %s", workspace.root)
 
-    def launch(self, root: Path) -> None:
-        argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
+    def launch(self, workspace: StudentWorkspace, course: Course) -> None:
+        from .lab_launch import (
+            LabOptionError,
+            config_path_with,
+            first_unfinished_notebook,
+            lab_command,
+            open_url,
+            write_student_config,
+        )
+
+        root = workspace.root
+        ours = {
+            "ServerApp.root_dir": str(root),
+            "LabApp.default_url": open_url(
+                first_unfinished_notebook(course.manifest(), self._progress(), root)
+            ),
+            "LabApp.news_url": "None",  # no "official Jupyter news?" prompt for a student
+        }
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             # Containers (Binder-like images, CI) often run as root; Jupyter refuses unless told.
             self.log.warning("running as root: starting JupyterLab with allow_root")
-            argv.append("--ServerApp.allow_root=True")
-        argv += [*self.lab_args, *self.extra_args]
+            ours["ServerApp.allow_root"] = "True"
+        try:
+            command = lab_command(ours, [*self.lab_args, *self.extra_args])
+        except LabOptionError as error:
+            self.fail(f"the options after -- for JupyterLab: {error}")
+            return
+        for note in command.notes:
+            self.log.info(note)
+        env = dict(os.environ)
+        config = write_student_config(workspace.state_path.parent)
+        env["JUPYTER_CONFIG_PATH"] = config_path_with(config, env)
+        argv = [sys.executable, "-m", "jupyterlab", *command.args]
         self.log.info("starting JupyterLab: %s", " ".join(argv[1:]))
         sys.stdout.flush()
-        os.execv(sys.executable, argv)
+        os.execve(sys.executable, argv, env)
+
+    def _progress(self) -> dict[str, Any]:
+        """This user's progress as the roadmap's server extension keeps it (empty if none)."""
+        from .progress import ProgressStore
+        from .serverconfig import MlmathLabServer
+
+        try:
+            return ProgressStore(MlmathLabServer(parent=self).progress_folder()).read()
+        except Exception as error:  # a start page is no reason not to start
+            self.log.warning("could not read your progress (%s): opening the first notebook", error)
+            return {}
 
 
 class AutogradeApp(CourseApp):

@@ -4,6 +4,7 @@ overwrites a notebook the student edited, while new assignments and untouched fi
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,8 @@ def test_lab_opens_jupyterlab_on_the_workspace_with_the_extension(
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}",
             f"--IdentityProvider.token={token}",
+            # an option `lab` sets itself as root: given twice, JupyterLab would stop
+            "--ServerApp.allow_root=True",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -180,6 +183,26 @@ def test_lab_opens_jupyterlab_on_the_workspace_with_the_extension(
         assert roadmap["phases"][0]["modules"][0]["assignments"][0]["status"] == "workspace"
         page = get("/lab").decode()
         assert '"name": "mlmath-lab"' in page or '"name":"mlmath-lab"' in page
+        data = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.DOTALL)
+        assert data is not None, page[:2000]
+        config = json.loads(data.group(1))
+        # a new workspace opens the course's first notebook (the server's start page, where
+        # the browser goes), with no news prompt
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/", headers={"Authorization": f"token {token}"})
+        start = connection.getresponse()
+        assert start.status in (301, 302), start.status
+        location = (start.getheader("Location") or "").rstrip("?")
+        assert location == "/lab/tree/01-linear-algebra/linear_algebra.ipynb"
+        connection.close()
+        assert config["news"] == {"disabled": True}
+        # nbgrader's instructor tools are off for the student; its Validate stays
+        disabled = set(config["disabledExtensions"])
+        assert "@jupyter/nbgrader:formgrader" in disabled
+        assert "@jupyter/nbgrader:assignment-list" in disabled
+        assert "@jupyter/nbgrader:validate-assignment" not in disabled
     finally:
         server.terminate()
         try:
@@ -187,3 +210,8 @@ def test_lab_opens_jupyterlab_on_the_workspace_with_the_extension(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
+    log = server.stderr.read() if server.stderr else ""
+    # nbgrader's course and exchange errors are not logged at every start any more
+    assert "The course directory root is not a subdirectory" not in log, log[-3000:]
+    assert "No nbgrader_config.py found" not in log, log[-3000:]
+    assert "formgrader" not in log.lower(), log[-3000:]

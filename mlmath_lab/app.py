@@ -23,6 +23,7 @@ from . import __version__, _lean_imports  # noqa: F401 (first: see its docstring
 from .autograde.grader import Autograder
 from .autograde.submissions import SubmissionProblem
 from .course import NBGRADER_CONFIG, Course, CourseError, ManifestError, find_course_root
+from .course.kernelinfo import for_this_kernel
 from .course.release import ReleaseError, generate_release
 from .course.validate import Validator
 from .workspace import StudentWorkspace
@@ -144,6 +145,8 @@ class LabApp(CourseApp):
         with tempfile.TemporaryDirectory(prefix="mlmath-lab-release-") as scratch:
             for name in names:
                 release = generate_release(course, name, Path(scratch) / name, config)
+                # as the student's kernel will report it: opening a notebook changes nothing
+                for_this_kernel(release)
                 report = workspace.sync(name, release)
                 for key in report.added:
                     self.log.info("added %s", key)

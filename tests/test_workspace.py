@@ -4,6 +4,7 @@ overwrites a notebook the student edited, while new assignments and untouched fi
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from mlmath_lab.course.kernelinfo import LANGUAGE_INFO
 from mlmath_lab.course.manifest import load_manifest
 from mlmath_lab.workspace import StudentWorkspace
 
@@ -36,6 +38,9 @@ def test_lab_makes_the_release_version_and_keeps_edits(course_copy: Path, tmp_pa
     text = student_nb.read_text()
     assert "raise NotImplementedError()" in text
     assert "### BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    # as the kernel will report it, so that opening the notebook does not modify it
+    assert json.loads(text)["metadata"]["language_info"] == LANGUAGE_INFO
+    assert LANGUAGE_INFO["version"] == platform.python_version()
 
     # The student solves something; the instructor adds an assignment.
     edited = json.loads(text)

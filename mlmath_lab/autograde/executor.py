@@ -30,6 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ..course.kernelinfo import LANGUAGE_INFO  # what ipykernel reports; nbclient records it
 from .cgroups import CONTROLLERS, RunCgroups, SubmissionCgroup, resident_bytes
 from .limits import Limits
 from .zygote import FrameTooLarge, recv_frame, send_frame
@@ -86,17 +87,6 @@ HARD_STOP_GRACE_S = 5.0
 SETUP_TIMEOUT_S = 30.0
 # How long to wait for the zygote to report why a dead child died.
 EXIT_STATUS_WAIT_S = 2.0
-
-# What ipykernel reports in the notebook's metadata; nbclient copies it there.
-LANGUAGE_INFO = {
-    "name": "python",
-    "version": ".".join(map(str, sys.version_info[:3])),
-    "mimetype": "text/x-python",
-    "codemirror_mode": {"name": "ipython", "version": 3},
-    "pygments_lexer": "ipython3",
-    "nbconvert_exporter": "python",
-    "file_extension": ".py",
-}
 
 
 @dataclass

@@ -12,7 +12,8 @@ import {
   gradedTestCells,
   MOCK_SETTINGS,
   NOTEBOOK,
-  openCourseNotebook
+  openCourseNotebook,
+  waitForKernelIdle
 } from './utils';
 
 test.use({ mockSettings: MOCK_SETTINGS });
@@ -88,6 +89,27 @@ test('opens the course notebook with its exercise cells', async ({
     body: screenshot,
     contentType: 'image/png'
   });
+});
+
+test('opening a course notebook does not mark it modified', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  // The kernel's language_info and kernelspec reach the notebook once the kernel is up: a
+  // notebook that already holds them is left as it is, so leaving it asks nothing.
+  await waitForKernelIdle(page);
+  const tab = page
+    .getByRole('main')
+    .getByRole('tab', { name: /^linear_algebra\.ipynb/ });
+  await expect(tab).toBeVisible();
+  await page.waitForTimeout(1500);
+  await expect(tab).not.toHaveClass(/jp-mod-dirty/);
+  expect(
+    await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as any;
+      return panel.context.model.dirty;
+    })
+  ).toBe(false);
 });
 
 test('running the dot_loop test cell on the stub says "not implemented yet"', async ({

@@ -256,14 +256,24 @@ export class RoadmapModel implements IRoadmapModel {
   }
 
   /**
-   * An exercise's state: `passed`, `failed` (checked, not passed) or `not-tried`.
+   * An exercise's state: `passed` (passed once: a pass stays earned, even when a later
+   * check fails, say after a kernel restart), `failed` (checked, never passed) or
+   * `not-tried`. `lastCheckFailed` tells when the last check of a passed exercise failed.
    */
   exerciseState(id: string): ExerciseState {
     const entry = this._progress.exercises[id];
     if (!entry) {
       return 'not-tried';
     }
-    return entry.status === 'passed' ? 'passed' : 'failed';
+    return entry.status === 'passed' || entry.passed_at ? 'passed' : 'failed';
+  }
+
+  /**
+   * Whether an exercise passed once but its last check did not pass.
+   */
+  lastCheckFailed(id: string): boolean {
+    const entry = this._progress.exercises[id];
+    return !!entry && !!entry.passed_at && entry.status !== 'passed';
   }
 
   /**

@@ -295,6 +295,29 @@ describe('RoadmapModel', () => {
       expect(changed).toHaveBeenCalledTimes(1);
     });
 
+    it('keeps a pass earned when a later check fails, and says so', async () => {
+      await model.refresh();
+      expect(model.exerciseState('01-linear-algebra/dot_loop')).toBe('passed');
+      const before = model.overallCount;
+      // after a kernel restart, the check raises NameError: it is recorded as not passed
+      const result = makeResult('01-linear-algebra/dot_loop', 'failed');
+      mocked.postCheck.mockResolvedValue({
+        exercise: result.exercise,
+        progress: {
+          ...entry('failed', 2),
+          passed_at: '2025-01-01T10:00:00+00:00'
+        }
+      });
+
+      expect(await model.recordCheck(result)).toBe(true);
+      expect(model.exerciseState('01-linear-algebra/dot_loop')).toBe('passed');
+      expect(model.lastCheckFailed('01-linear-algebra/dot_loop')).toBe(true);
+      expect(model.overallCount).toEqual(before);
+      // never passed: failed, and no "last check" note
+      expect(model.exerciseState('01-linear-algebra/softmax')).toBe('failed');
+      expect(model.lastCheckFailed('01-linear-algebra/softmax')).toBe(false);
+    });
+
     it('keeps the state and warns when the result cannot be saved', async () => {
       await model.refresh();
       mocked.postCheck.mockRejectedValue(responseError(500, 'disk full'));

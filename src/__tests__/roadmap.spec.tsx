@@ -132,6 +132,45 @@ describe('RoadmapPanel', () => {
     );
   });
 
+  it('keeps a pass earned and shows that the last check did not pass', async () => {
+    mocked.postCheck.mockResolvedValue({
+      exercise: '01-linear-algebra/dot_loop',
+      progress: {
+        ...entry('failed', 2),
+        passed_at: '2025-01-01T10:00:00+00:00'
+      }
+    });
+    await model.recordCheck({
+      version: 1,
+      exercise: '01-linear-algebra/dot_loop',
+      title: 'Dot product with a loop',
+      status: 'error',
+      passed: false,
+      summary: 'your code raised NameError before the check could run',
+      cases: [],
+      hint: null,
+      misconception: null,
+      error: "Your code raised NameError: name 'np' is not defined",
+      duration_ms: 2
+    });
+    await settle();
+    const row = node.querySelector<HTMLElement>(
+      '.mlmath-lab-roadmap-exercise[data-exercise-id="01-linear-algebra/dot_loop"]'
+    )!;
+    expect(row.dataset.status).toBe('passed');
+    expect(row.dataset.lastCheck).toBe('failed');
+    expect(row.querySelector('.mlmath-lab-state-mark')?.textContent).toBe('✔');
+    expect(row.querySelector('.mlmath-lab-last-check')?.textContent).toBe(
+      'last check ✘'
+    );
+    expect(row.querySelector('button')?.getAttribute('aria-label')).toContain(
+      'passed on 2025-01-01; your last check did not pass'
+    );
+    expect(node.querySelector('.mlmath-lab-roadmap-overall')?.textContent).toBe(
+      '2 / 6 exercises passed'
+    );
+  });
+
   it('opens an assignment, and an exercise at its cell', () => {
     node
       .querySelector<HTMLButtonElement>(

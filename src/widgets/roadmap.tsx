@@ -221,21 +221,28 @@ function Exercise(props: {
   const { model, exercise, assignment } = props;
   const state = model.exerciseState(exercise.id);
   const progress = model.exerciseProgress(exercise.id);
+  const lastFailed = model.lastCheckFailed(exercise.id);
   const path = exerciseNotebook(exercise, assignment);
+  const passedOn = progress?.passed_at ? progress.passed_at.slice(0, 10) : null;
+  const stateText =
+    state === 'passed' && passedOn
+      ? `passed on ${passedOn}${lastFailed ? '; your last check did not pass' : ''}`
+      : STATE_LABEL[state];
   const details = progress
     ? [
-        STATE_LABEL[state],
+        stateText,
         progress.summary,
         `${progress.attempts} check${progress.attempts === 1 ? '' : 's'}`
       ]
         .filter(Boolean)
         .join(' · ')
-    : STATE_LABEL[state];
+    : stateText;
   return (
     <li
       className={`mlmath-lab-roadmap-exercise mlmath-lab-mod-${state}`}
       data-exercise-id={exercise.id}
       data-status={state}
+      data-last-check={progress ? progress.status : undefined}
     >
       <span className="mlmath-lab-state-mark" aria-hidden="true">
         {STATE_MARK[state]}
@@ -244,7 +251,7 @@ function Exercise(props: {
         type="button"
         className="mlmath-lab-link-button mlmath-lab-roadmap-exercise-open"
         title={`${details}\n${path ? 'Open the notebook at this exercise' : NOT_FETCHED_TEXT}`}
-        aria-label={`${exercise.title}: ${STATE_LABEL[state]}`}
+        aria-label={`${exercise.title}: ${stateText}`}
         onClick={() => {
           if (path) {
             props.actions.openExercise(exercise, assignment, path);
@@ -255,6 +262,14 @@ function Exercise(props: {
       >
         {exercise.title}
       </button>
+      {lastFailed ? (
+        <span
+          className="mlmath-lab-last-check"
+          title="You passed this exercise before; your last check did not pass"
+        >
+          last check ✘
+        </span>
+      ) : null}
     </li>
   );
 }

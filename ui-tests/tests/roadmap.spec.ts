@@ -187,6 +187,44 @@ test('a checklist tick is kept after a reload', async ({ page }) => {
   }
 });
 
+test('a pass stays earned when a later check fails', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openCourseNotebook(page);
+  await openRoadmap(page);
+  const solution = await cellIndex(page, 'dot_loop_solution');
+  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
+  await checkButton(page, 'dot_loop').click();
+  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed',
+    { timeout: 60_000 }
+  );
+  const overall = await page
+    .locator('.mlmath-lab-roadmap-overall')
+    .textContent();
+
+  // A later check that does not pass (after a kernel restart it raises NameError; here the
+  // student broke the function again): the pass stays earned.
+  await setCellSource(page, solution, 'def dot_loop(u, v):\n    return 0.0\n');
+  await checkButton(page, 'dot_loop').click();
+  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'failed',
+    { timeout: 60_000 }
+  );
+
+  const row = roadmapExercise(page, 'dot_loop');
+  await expect(row).toHaveAttribute('data-last-check', 'failed');
+  await expect(row).toHaveAttribute('data-status', 'passed');
+  await expect(row.locator('.mlmath-lab-state-mark')).toHaveText('✔');
+  await expect(row.locator('.mlmath-lab-last-check')).toHaveText(
+    'last check ✘'
+  );
+  await expect(page.locator('.mlmath-lab-roadmap-overall')).toHaveText(
+    overall ?? ''
+  );
+});
+
 test('a passed check is shown after a page reload and by the progress API', async ({
   page
 }) => {

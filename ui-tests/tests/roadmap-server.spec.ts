@@ -9,10 +9,6 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
 import {
   ASSIGNMENT,
-  cellIndex,
-  checkButton,
-  checkResult,
-  DOT_LOOP_SOLUTION,
   exerciseId,
   exerciseProgress,
   isPassed,
@@ -22,7 +18,7 @@ import {
   reloadLab,
   roadmap,
   roadmapExercise,
-  setCellSource
+  solveAndCheckDotLoop
 } from './utils';
 import { TestServer } from './server';
 
@@ -53,14 +49,7 @@ test('progress is kept across a server restart', async ({ page }) => {
   test.setTimeout(240_000);
 
   await openCourseNotebook(page);
-  const solution = await cellIndex(page, 'dot_loop_solution');
-  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
-  await checkButton(page, 'dot_loop').click();
-  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
-    'data-status',
-    'passed',
-    { timeout: 60_000 }
-  );
+  await solveAndCheckDotLoop(page);
   expect(isPassed(await progressOf(page, 'dot_loop'))).toBe(true);
 
   // While the server is down the page must not call it (galata's API proxies would throw):

@@ -11,7 +11,6 @@ import {
   cellIndex,
   checkButton,
   checkResult,
-  DOT_LOOP_SOLUTION,
   exerciseId,
   exerciseProgress,
   EXERCISES,
@@ -23,7 +22,8 @@ import {
   reloadLab,
   roadmap,
   roadmapExercise,
-  setCellSource
+  setCellSource,
+  solveAndCheckDotLoop
 } from './utils';
 
 test.use({ mockSettings: MOCK_SETTINGS });
@@ -191,14 +191,7 @@ test('a pass stays earned when a later check fails', async ({ page }) => {
   test.setTimeout(180_000);
   await openCourseNotebook(page);
   await openRoadmap(page);
-  const solution = await cellIndex(page, 'dot_loop_solution');
-  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
-  await checkButton(page, 'dot_loop').click();
-  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
-    'data-status',
-    'passed',
-    { timeout: 60_000 }
-  );
+  const solution = await solveAndCheckDotLoop(page);
   const overall = await page
     .locator('.mlmath-lab-roadmap-overall')
     .textContent();
@@ -230,14 +223,7 @@ test('a passed check is shown after a page reload and by the progress API', asyn
 }) => {
   await openCourseNotebook(page);
   await openRoadmap(page);
-  const solution = await cellIndex(page, 'dot_loop_solution');
-  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
-  await checkButton(page, 'dot_loop').click();
-  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
-    'data-status',
-    'passed',
-    { timeout: 60_000 }
-  );
+  await solveAndCheckDotLoop(page);
   await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
     'data-status',
     'passed'

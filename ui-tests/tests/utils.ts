@@ -321,6 +321,24 @@ export const checkResult = (page: IJupyterLabPageFixture, gradeId: string) =>
   );
 
 /** Open the roadmap sidebar with its command and wait for it. */
+/**
+ * Solve dot_loop in its solution cell and check it until the result says passed; returns the
+ * solution cell's index.
+ */
+export async function solveAndCheckDotLoop(
+  page: IJupyterLabPageFixture
+): Promise<number> {
+  const solution = await cellIndex(page, 'dot_loop_solution');
+  await setCellSource(page, solution, DOT_LOOP_SOLUTION);
+  await checkButton(page, 'dot_loop').click();
+  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
+    'data-status',
+    'passed',
+    { timeout: 60_000 }
+  );
+  return solution;
+}
+
 export async function openRoadmap(page: IJupyterLabPageFixture): Promise<void> {
   await execute(page, COMMANDS.openRoadmap);
   await expect(roadmap(page)).toBeVisible();

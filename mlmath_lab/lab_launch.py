@@ -81,6 +81,7 @@ def _user_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
         match = _OPTION.match(arg)
         trait: str | None = None
         taken = [arg]
+        flag, sep, inline = arg[2:].partition("=") if arg.startswith("--") else ("", "", "")
         if match:
             trait = _trait(match.group(1))
             value = match.group(2)
@@ -89,12 +90,11 @@ def _user_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
                 taken.append(value)
                 i += 1
             value = value or ""
-        elif arg.startswith("--") and arg[2:].split("=", 1)[0] in FLAGS:
-            trait, value = FLAGS[arg[2:].split("=", 1)[0]]
-        elif arg.startswith("--") and arg[2:].split("=", 1)[0] in ALIASES:
-            name, _, value = arg[2:].partition("=")
-            trait = ALIASES[name]
-            if not _:
+        elif flag in FLAGS:
+            trait, value = FLAGS[flag]
+        elif flag in ALIASES:
+            trait, value = ALIASES[flag], inline
+            if not sep:  # "--notebook-dir DIR"
                 if i + 1 >= len(args):
                     raise LabOptionError(f"{arg} needs a value ({arg}=VALUE)")
                 value = args[i + 1]

@@ -335,7 +335,7 @@ class Zygote:
             self.snapshot.retake("builtins")
             integrity.install(self.snapshot)
         send_frame(conn, {"ok": True, "missing": missing})
-        from .child.capture import CAPTURE, CapturedStream, clean_json
+        from .child.capture import CAPTURE, CapturedStream, bounded_widget_state, clean_json
         from .child.widgets import WIDGETS
 
         sys.stdout = CapturedStream("stdout")
@@ -364,7 +364,7 @@ class Zygote:
             reply = {"outputs": CAPTURE.outputs, "execution_count": count, "restored": restored}
             if WIDGETS.changed:  # the notebook's widget state so far, as nbclient records it
                 # the widgets' state, which a student's code sets: no lone surrogate either
-                reply["widgets"] = _bounded_widget_state(
+                reply["widgets"] = bounded_widget_state(
                     clean_json(WIDGETS.metadata()), limits.max_output_bytes
                 )
                 WIDGETS.changed = False
@@ -501,24 +501,6 @@ def run_cell(shell: Any, source: str, timeout: float, max_output_bytes: int) -> 
             if not (o["output_type"] == "error" and o["ename"] == CellTimeout.__name__)
         ]
         CAPTURE.error(TIMEOUT_ENAME, "", [TIMEOUT_TRACEBACK], from_kernel=False)
-
-
-WIDGET_STATE_NOTICE = (
-    "\n... widget state not recorded by mlmath-lab autograde: {size} bytes (limit {limit} bytes)\n"
-)
-
-
-def _bounded_widget_state(state: Any, limit: int) -> Any:
-    """The notebook's widget state, counted against the output limit as a cell's outputs
-    are: past it, the state is not recorded (``{}``) and the running cell says so, while
-    its outputs, and the rest of the notebook, are graded as usual."""
-    from .child.capture import CAPTURE
-
-    size = len(json.dumps(state, ensure_ascii=False).encode("utf-8", "surrogatepass"))
-    if size <= limit:
-        return state
-    CAPTURE._append_stream("stdout", WIDGET_STATE_NOTICE.format(size=size, limit=limit))
-    return {}
 
 
 def _shell_config() -> Any:

@@ -578,3 +578,19 @@ def _before_cell(info: Any) -> None:
 
 def _after_cell(result: Any) -> None:
     FD_CAPTURE.drain()
+
+
+WIDGET_STATE_NOTICE = (
+    "\n... widget state not recorded by mlmath-lab autograde: {size} bytes (limit {limit} bytes)\n"
+)
+
+
+def bounded_widget_state(state: Any, limit: int) -> Any:
+    """The notebook's widget state, counted against the output limit as a cell's outputs
+    are: past it, the state is not recorded (``{}``) and the running cell says so, while
+    its outputs, and the rest of the notebook, are graded as usual."""
+    size = len(json.dumps(state, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return state
+    CAPTURE._append_stream("stdout", WIDGET_STATE_NOTICE.format(size=size, limit=limit))
+    return {}

@@ -9,6 +9,23 @@ c.CourseDirectory.root = __import__("os").path.dirname(__import__("os").path.abs
 # What a student sees in place of a solution: a stub that says plainly it is not done yet.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
+# nbgrader's release steps, with its ClearHiddenTests marking the test cells it cleared, so a
+# student's inline check says more cases run at grading (mlmath_lab/nbgrader/release.py).
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "mlmath_lab.nbgrader.release.MarkedClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # mlmath-lab's own settings (see `mlmath-lab validate --help-all`):
 c.Validator.cell_timeout = 180
 

@@ -12,9 +12,9 @@ import math
 from typing import Any
 
 from .checks.result import RESULT_FORMAT_VERSION
-from .progress import CheckRecord
+from .progress import OUTCOMES, CheckRecord
 
-CHECK_STATUSES = ("passed", "failed", "not_implemented", "error")
+CHECK_STATUSES = OUTCOMES
 
 
 class BodyError(ValueError):
@@ -105,7 +105,9 @@ def parse_check(body: dict[str, Any]) -> CheckRecord:
     hint = _field(body, "hint", "a string or null", _optional_str, False)
     misconception = _field(body, "misconception", "a string or null", _optional_str, False)
     duration = _field(body, "duration_ms", "a number of milliseconds (≥ 0)", _duration, True)
-    return CheckRecord(exercise, passed, summary, hint, misconception, float(duration))
+    return CheckRecord(
+        exercise, passed, summary, hint, misconception, float(duration), outcome=status
+    )
 
 
 def parse_checklist(body: dict[str, Any]) -> tuple[str, bool]:

@@ -3,9 +3,15 @@ ticked off. It is one JSON file, ``<progress_dir>/progress.json``::
 
     {"version": 1,
      "exercises": {"01-linear-algebra/softmax": {"status": "passed" | "failed", "attempts": 3,
+         "outcome": "passed" | "failed" | "not_implemented" | "error",
          "last_checked": "2025-01-01T12:00:00.000Z", "passed_at": "..." | null,
          "summary": "...", "hint": "..." | null, "misconception": "..." | null,
          "duration_ms": 4.2}},
+
+``status`` says whether the last check passed; ``outcome`` is that check's own status: the
+stub still in place (``not_implemented``), the student's code raising before the check could
+run (``error``, a SyntaxError say), or a failed case. ``outcome`` is a key of its own, not a
+new value of ``status``, so a server of an older version still reads (and keeps) the file.
      "checklist": {"mml-ch2-4": {"done": true, "at": "2025-01-01T12:00:00.000Z"}}}
 
 Two browser tabs, or two servers of the same user, may record at the same moment, so every
@@ -34,6 +40,7 @@ FORMAT_VERSION = 1
 PROGRESS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 STATUSES = ("passed", "failed")
+OUTCOMES = ("passed", "failed", "not_implemented", "error")
 
 Entry = dict[str, Any]
 
@@ -48,6 +55,13 @@ class CheckRecord:
     hint: str | None
     misconception: str | None
     duration_ms: float
+    outcome: str | None = None  # one of OUTCOMES; None: "passed" or "failed", as ``passed``
+
+    @property
+    def last_outcome(self) -> str:
+        if self.outcome is None:
+            return "passed" if self.passed else "failed"
+        return self.outcome
 
 
 def utc_now() -> str:
@@ -83,6 +97,10 @@ def _exercise_problem(entry: Any) -> str | None:
     for key, valid in checks:
         if key not in entry or not valid(entry[key]):
             return f"has a missing or invalid {key!r}"
+    if (
+        "outcome" in entry and entry["outcome"] not in OUTCOMES
+    ):  # absent in files written before it existed
+        return "has an invalid 'outcome'"
     return None
 
 
@@ -178,6 +196,7 @@ class ProgressStore:
             now = utc_now()
             entry: Entry = {
                 "status": "passed" if record.passed else "failed",
+                "outcome": record.last_outcome,
                 "attempts": int(previous.get("attempts", 0)) + 1,
                 "last_checked": now,
                 # The first pass is the milestone; a later failed attempt does not undo it.

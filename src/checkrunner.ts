@@ -71,6 +71,13 @@ export namespace CheckMessages {
   export function notInCourse(id: string): string {
     return `This notebook has no exercise "${id}": is it part of the course?`;
   }
+
+  export function notSaved(reason: string): string {
+    return `Not recorded in your progress: the notebook could not be saved (${reason}). Save it, then check again.`;
+  }
+
+  export const unsaved =
+    'Not recorded in your progress: the notebook has unsaved changes. Save it, then check again (or turn on "Save before checking" in the settings).';
 }
 
 /**
@@ -147,6 +154,7 @@ export class CheckRunner implements IDisposable {
     this._cells = options.cells;
     this._settings = options.settings;
     this._roadmap = options.roadmap ?? null;
+    this._save = options.save ?? null;
     this._connector.kernelEvent.connect(this._onKernelEvent, this);
   }
 
@@ -269,9 +277,11 @@ export class CheckRunner implements IDisposable {
    * Handle a test cell the student ran by hand: record its result, and drop the button's
    * older outcome (the test cell's own output now shows the result).
    */
-  handRun(result: ICheckResult): void {
+  async handRun(result: ICheckResult): Promise<void> {
     this.clear(result.exercise);
-    this._record(result);
+    if ((await this._saveFirst()) === null) {
+      this._record(result);
+    }
   }
 
   dispose(): void {
@@ -320,13 +330,37 @@ export class CheckRunner implements IDisposable {
         false
       );
     }
+    // A recorded result is about the code on disk: save first (the cells are read after).
+    const notRecorded = await this._saveFirst();
     // The cells may have changed while waiting: read them now.
     const cells = this._cells();
     const found = findExercises(cells).find(e => e.id === exercise);
     if (!found) {
       return this._notInCourse(exercise);
     }
-    return this._execute(exercise, buildCheckCode(cells, found));
+    return this._execute(
+      exercise,
+      buildCheckCode(cells, found),
+      notRecorded,
+      found.hiddenCases
+    );
+  }
+
+  /**
+   * Save the notebook before its code is checked. Null when the code on disk is the code
+   * checked; else why the result will not be recorded (said under the result).
+   */
+  private async _saveFirst(): Promise<string | null> {
+    if (!this._save) {
+      return null;
+    }
+    try {
+      return (await this._save()) === 'saved' ? null : CheckMessages.unsaved;
+    } catch (reason) {
+      return CheckMessages.notSaved(
+        String((reason as Error)?.message ?? reason)
+      );
+    }
   }
 
   private _find(exercise: string): IExerciseCells | undefined {
@@ -375,7 +409,12 @@ export class CheckRunner implements IDisposable {
   /**
    * Send the check and follow it to its end.
    */
-  private _execute(exercise: string, code: ICheckCode): Promise<ICheckOutcome> {
+  private _execute(
+    exercise: string,
+    code: ICheckCode,
+    notRecorded: string | null,
+    hiddenCases: boolean
+  ): Promise<ICheckOutcome> {
     const started = Date.now();
     const timeoutSeconds = this._settings().checkTimeoutSeconds;
     const future = this._connector.execute({
@@ -397,7 +436,13 @@ export class CheckRunner implements IDisposable {
       let finished = false;
 
       const settle = (outcome: ICheckOutcome, fromKernel: boolean) => {
-        this._setOutcome(outcome, fromKernel);
+        if (notRecorded !== null && outcome.result) {
+          outcome = { ...outcome, notice: notRecorded };
+        }
+        if (hiddenCases && outcome.result) {
+          outcome = { ...outcome, hiddenCases: true };
+        }
+        this._setOutcome(outcome, fromKernel && notRecorded === null);
         if (!settled) {
           settled = true;
           resolve(outcome);
@@ -478,7 +523,9 @@ export class CheckRunner implements IDisposable {
             elapsed(),
             this._roadmap
           );
-          finish(outcome, result !== null);
+          // Recorded: the kernel's result, and the student's own exception raised before
+          // the check could run (a SyntaxError is an attempt that did not pass too).
+          finish(outcome, outcome.result !== null);
         },
         () => {
           // The future is cancelled when the kernel restarts or goes away.
@@ -522,6 +569,7 @@ export class CheckRunner implements IDisposable {
   private _cells: () => ReadonlyArray<ICellLike>;
   private _settings: () => IMlmathLabSettings;
   private _roadmap: IRoadmapModel | null;
+  private _save: (() => Promise<'saved' | 'unsaved'>) | null;
   private _isDisposed = false;
   private _queue: Promise<void> = Promise.resolve();
   private _queueLength = 0;
@@ -553,6 +601,13 @@ export namespace CheckRunner {
      * Where results are recorded, so the roadmap updates.
      */
     roadmap?: IRoadmapModel | null;
+
+    /**
+     * Save the notebook before a check: `saved` when the code on disk is the code about to
+     * be checked, `unsaved` when it differs and was not saved (then the result is shown
+     * but not recorded); a rejection says why saving failed (not recorded either).
+     */
+    save?: () => Promise<'saved' | 'unsaved'>;
   }
 
   export interface IOutcomeChange {
@@ -731,14 +786,17 @@ export function cellsOfModel(model: {
   const cells: ICellLike[] = [];
   for (let i = 0; i < model.cells.length; i++) {
     const cell = model.cells.get(i);
-    const nbgrader = cell.getMetadata('nbgrader');
+    const metadata: ICellLike['metadata'] = {};
+    for (const key of ['nbgrader', 'mlmath_lab']) {
+      const value = cell.getMetadata(key);
+      if (value && typeof value === 'object') {
+        metadata[key] = value as Record<string, unknown>;
+      }
+    }
     cells.push({
       cell_type: cell.type,
       source: cell.sharedModel.getSource(),
-      metadata:
-        nbgrader && typeof nbgrader === 'object'
-          ? { nbgrader: nbgrader as Record<string, unknown> }
-          : {}
+      metadata
     });
   }
   return cells;

@@ -54,6 +54,24 @@ export interface IExerciseCells {
    * Where the Check button goes: the last solution cell, or the test cell if there is none.
    */
   buttonIndex: number;
+
+  /**
+   * Whether the test cell had hidden cases that the release removed (the release marks it:
+   * `metadata.mlmath_lab.hidden_cases`): a check here runs only the visible ones.
+   */
+  hiddenCases: boolean;
+}
+
+/**
+ * Whether a released test cell had hidden cases (mlmath_lab/nbgrader/release.py marks it).
+ */
+export function hasHiddenCases(cell: ICellLike): boolean {
+  const own = cell.metadata?.mlmath_lab;
+  return (
+    !!own &&
+    typeof own === 'object' &&
+    (own as { hidden_cases?: unknown }).hidden_cases === true
+  );
 }
 
 /**
@@ -133,7 +151,8 @@ export function findExercises(
         gradeId: String(nbgrader(cell).grade_id ?? ''),
         testIndex: index,
         solutionIndices: solutions,
-        buttonIndex: solutions.length ? solutions[solutions.length - 1] : index
+        buttonIndex: solutions.length ? solutions[solutions.length - 1] : index,
+        hiddenCases: hasHiddenCases(cell)
       });
     }
     // Any graded test cell closes the group of solution cells before it.

@@ -257,15 +257,20 @@ export class RoadmapModel implements IRoadmapModel {
 
   /**
    * An exercise's state: `passed` (passed once: a pass stays earned, even when a later
-   * check fails, say after a kernel restart), `failed` (checked, never passed) or
-   * `not-tried`. `lastCheckFailed` tells when the last check of a passed exercise failed.
+   * check fails, say after a kernel restart), `not-implemented` (checked, never passed, and
+   * the last check found the stub), `failed` (checked, never passed, and the last check
+   * failed or the code raised) or `not-tried`. `lastCheckFailed` tells when the last check
+   * of a passed exercise did not pass.
    */
   exerciseState(id: string): ExerciseState {
     const entry = this._progress.exercises[id];
     if (!entry) {
       return 'not-tried';
     }
-    return entry.status === 'passed' || entry.passed_at ? 'passed' : 'failed';
+    if (entry.status === 'passed' || entry.passed_at) {
+      return 'passed';
+    }
+    return entry.outcome === 'not_implemented' ? 'not-implemented' : 'failed';
   }
 
   /**

@@ -22,6 +22,11 @@ export interface IMlmathLabSettings {
   showHints: boolean;
 
   /**
+   * Whether to save the notebook before each check (so a recorded pass is on disk).
+   */
+  saveBeforeCheck: boolean;
+
+  /**
    * Whether to open the roadmap sidebar when JupyterLab starts.
    */
   openRoadmapOnStart: boolean;
@@ -33,6 +38,7 @@ export interface IMlmathLabSettings {
 export const DEFAULT_SETTINGS: IMlmathLabSettings = {
   checkTimeoutSeconds: 30,
   showHints: true,
+  saveBeforeCheck: true,
   openRoadmapOnStart: true
 };
 
@@ -46,6 +52,7 @@ export function readSettings(
   const timeout = composite.checkTimeoutSeconds;
   const showHints = composite.showHints;
   const openRoadmap = composite.openRoadmapOnStart;
+  const saveBeforeCheck = composite.saveBeforeCheck;
   return {
     checkTimeoutSeconds:
       typeof timeout === 'number' && timeout > 0
@@ -53,6 +60,10 @@ export function readSettings(
         : DEFAULT_SETTINGS.checkTimeoutSeconds,
     showHints:
       typeof showHints === 'boolean' ? showHints : DEFAULT_SETTINGS.showHints,
+    saveBeforeCheck:
+      typeof saveBeforeCheck === 'boolean'
+        ? saveBeforeCheck
+        : DEFAULT_SETTINGS.saveBeforeCheck,
     openRoadmapOnStart:
       typeof openRoadmap === 'boolean'
         ? openRoadmap

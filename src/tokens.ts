@@ -129,6 +129,18 @@ export interface ICheckOutcome {
    * How long the check took in the browser, from sending to the result, in milliseconds.
    */
   elapsedMs: number | null;
+
+  /**
+   * Said under a kernel result that was not recorded in the progress (the notebook could
+   * not be saved first), or absent.
+   */
+  notice?: string;
+
+  /**
+   * True when the exercise has hidden cases: the check ran the visible ones only, and more
+   * run when the work is graded.
+   */
+  hiddenCases?: boolean;
 }
 
 /**
@@ -224,7 +236,15 @@ export interface IRoadmap {
  * One exercise's progress, as the server stores it.
  */
 export interface IExerciseProgress {
+  /**
+   * Whether the last check passed.
+   */
   status: 'passed' | 'failed';
+  /**
+   * The last check's own status (absent in entries recorded before it was kept: then as
+   * `status`).
+   */
+  outcome?: CheckStatus;
   attempts: number;
   last_checked: string | null;
   passed_at: string | null;
@@ -260,9 +280,12 @@ export interface ICheckRecorded {
 }
 
 /**
- * An exercise's state in the roadmap.
+ * An exercise's state in the roadmap: never checked; checked, but the stub is still in place;
+ * checked and failing (a case failed, or the code raised before the check ran); passed (once:
+ * a pass stays earned).
  */
-export type ExerciseState = 'not-tried' | 'failed' | 'passed';
+export type ExerciseState =
+  'not-tried' | 'not-implemented' | 'failed' | 'passed';
 
 /**
  * Passed and total exercise counts.

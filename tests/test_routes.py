@@ -309,6 +309,7 @@ async def test_progress_records_checks_with_attempts_and_the_first_pass(
     entry = failed["progress"]
     assert set(entry) == {
         "status",
+        "outcome",
         "attempts",
         "last_checked",
         "passed_at",
@@ -338,11 +339,21 @@ async def test_progress_records_checks_with_attempts_and_the_first_pass(
     assert again["status"] == "failed" and again["attempts"] == 3
     assert again["passed_at"] == passed["passed_at"]
 
-    # A stub counts as a failed attempt.
-    stub = check_result(f"{ASSIGNMENT}/kl_divergence", False, status="not_implemented")
-    assert (await post_json(jp_fetch, "progress", "check", body=stub))["progress"][
-        "status"
-    ] == "failed"
+    # A stub is an attempt that did not pass, and the store says it was the stub; so is an
+    # error the student's code raised before the check ran (a SyntaxError).
+    kl = f"{ASSIGNMENT}/kl_divergence"
+    stub = check_result(kl, False, status="not_implemented")
+    recorded = (await post_json(jp_fetch, "progress", "check", body=stub))["progress"]
+    assert (recorded["status"], recorded["outcome"]) == ("failed", "not_implemented")
+    raised = check_result(kl, False, status="error")
+    recorded = (await post_json(jp_fetch, "progress", "check", body=raised))["progress"]
+    assert (recorded["status"], recorded["outcome"], recorded["attempts"]) == ("failed", "error", 2)
+    # A kernel with an older check library sends no status: the outcome follows 'passed'.
+    old = check_result(f"{ASSIGNMENT}/dot_loop", True)
+    del old["status"]
+    assert (await post_json(jp_fetch, "progress", "check", body=old))["progress"]["outcome"] == (
+        "passed"
+    )
 
     store = await get_json(jp_fetch, "progress")
     assert store["exercises"][softmax] == again

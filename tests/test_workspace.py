@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,20 @@ def test_lab_makes_the_release_version_and_keeps_edits(course_copy: Path, tmp_pa
     text = student_nb.read_text()
     assert "raise NotImplementedError()" in text
     assert "### BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    # The test cells whose hidden cases the release removed say so (the inline check then
+    # says that more cases run at grading); no other cell does.
+    source_nb = json.loads((course_copy / "source" / NOTEBOOK).read_text())
+    had_hidden = {
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in source_nb["cells"]
+        if "### BEGIN HIDDEN TESTS" in "".join(c["source"])
+    }
+    marked = {
+        c["metadata"].get("nbgrader", {}).get("grade_id")
+        for c in json.loads(text)["cells"]
+        if c["metadata"].get("mlmath_lab", {}).get("hidden_cases") is True
+    }
+    assert had_hidden and marked == had_hidden
     # as the kernel will report it, so that opening the notebook does not modify it
     assert json.loads(text)["metadata"]["language_info"] == LANGUAGE_INFO
     assert LANGUAGE_INFO["version"] == platform.python_version()
@@ -220,3 +235,30 @@ def test_lab_opens_jupyterlab_on_the_workspace_with_the_extension(
     assert "The course directory root is not a subdirectory" not in log, log[-3000:]
     assert "No nbgrader_config.py found" not in log, log[-3000:]
     assert "formgrader" not in log.lower(), log[-3000:]
+
+
+def test_the_release_marks_only_the_test_cells_that_had_hidden_cases() -> None:
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from mlmath_lab.nbgrader.release import MarkedClearHiddenTests, has_hidden_cases
+
+    def test_cell(grade_id: str, source: str) -> Any:
+        cell = new_code_cell(source)
+        cell.metadata["nbgrader"] = {
+            "grade": True,
+            "solution": False,
+            "locked": True,
+            "points": 1,
+            "grade_id": grade_id,
+            "schema_version": 3,
+        }
+        return cell
+
+    hidden = (
+        'check("x/a", a)\n### BEGIN HIDDEN TESTS\ncheck("x/a", a, cases=[])\n### END HIDDEN TESTS'
+    )
+    nb = new_notebook(cells=[test_cell("a", hidden), test_cell("b", 'check("x/b", b)')])
+    released, _ = MarkedClearHiddenTests().preprocess(nb, {})
+    assert [has_hidden_cases(cell) for cell in released.cells] == [True, False]
+    assert "HIDDEN" not in released.cells[0].source
+    assert released.cells[0].source.strip() == 'check("x/a", a)'

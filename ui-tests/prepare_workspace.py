@@ -7,6 +7,9 @@ Everything the test server writes goes under DIR (default: ``$MLMATH_LAB_UI_DIR`
 
     DIR/workspace/       the server's root_dir: the student versions of the course's
                          notebooks, made by `mlmath-lab lab --prepare-only`
+    DIR/pristine/        a copy of them, outside the server's reach: a check saves the
+                         notebook first, so each test puts the student version back before
+                         it opens it (tests/utils.ts, openCourseNotebook)
     DIR/data/            JUPYTER_DATA_DIR (the progress store, runtime files)
     DIR/config/          JUPYTER_CONFIG_DIR (nothing from ~/.jupyter leaks in)
     DIR/user-settings/   JupyterLab user settings
@@ -78,6 +81,10 @@ def prepare(root: Path, reuse: bool) -> dict[str, str]:
         sys.exit(f"prepare_workspace: no notebook was placed in {dirs['workspace']}")
     for nb in notebooks:
         print(f"prepare_workspace: placed {nb.relative_to(root)}", file=sys.stderr, flush=True)
+        pristine = root / "pristine" / nb.relative_to(dirs["workspace"])
+        if not pristine.exists():  # --reuse: the workspace may hold a test's edits by now
+            pristine.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(nb, pristine)
 
     return {
         "MLMATH_LAB_UI_DIR": str(root),

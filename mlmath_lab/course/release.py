@@ -37,6 +37,13 @@ def ensure_alembic_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+def _class_name(preprocessor: type | str) -> str:
+    """A preprocessor of nbgrader's list: a class, or its dotted name (from a config file)."""
+    if isinstance(preprocessor, str):
+        return preprocessor.rsplit(".", 1)[-1]
+    return preprocessor.__name__
+
+
 def generate_release(course: Course, assignment: str, scratch: Path, config: Config) -> Path:
     """Generate ``assignment``'s release in a scratch course under ``scratch``; return its folder."""
     from nbgrader.converters import GenerateAssignment
@@ -58,7 +65,7 @@ def generate_release(course: Course, assignment: str, scratch: Path, config: Con
     # subprocess for it, seconds) and no cells to save in one. The notebooks are converted
     # by nbgrader's own preprocessors all the same.
     app.no_database = True
-    app.preprocessors = [p for p in app.preprocessors if p.__name__ != "SaveCells"]
+    app.preprocessors = [p for p in app.preprocessors if _class_name(p) != "SaveCells"]
     collected = _Collect()
     app.log.addHandler(collected)
     try:

@@ -236,9 +236,12 @@ describe('NotebookChecks', () => {
       cell,
       success: true
     });
+    // recorded once the notebook is saved, so the pass is about the code on disk
+    await waitFor(() => roadmap.recordCheck.mock.calls.length > 0);
     expect(roadmap.recordCheck).toHaveBeenCalledWith(
       expect.objectContaining({ exercise: SOFTMAX, status: 'passed' })
     );
+    expect(context.model.dirty).toBe(false);
 
     // Another cell run by hand records nothing.
     roadmap.recordCheck.mockClear();

@@ -79,6 +79,28 @@ describe('renderCheckOutcome', () => {
     expect(node.querySelector('.mlmath-lab-check-hint')).toBeNull();
   });
 
+  it('says a pass covers only the visible cases where the exercise has hidden ones', () => {
+    const summary = (node: HTMLElement) =>
+      node.querySelector('.mlmath-lab-check-summary')?.textContent;
+    const cases = ['small', 'huge', 'batched'].map(name => ({
+      name,
+      status: 'passed' as const,
+      message: '',
+      got: '',
+      expected: ''
+    }));
+    const passed = makeResult(SOFTMAX, 'passed', { cases });
+    expect(summary(render({ ...fromResult(passed), hiddenCases: true }))).toBe(
+      '3 visible cases passed · more cases run when your work is graded'
+    );
+    // without hidden cases, or when it fails, the kernel's summary is the whole truth
+    expect(summary(render(fromResult(passed)))).toBe('passed all 7 cases');
+    const failed = makeResult(SOFTMAX, 'failed');
+    expect(summary(render({ ...fromResult(failed), hiddenCases: true }))).toBe(
+      'failed 2 of 7 cases'
+    );
+  });
+
   it('tells a stub to replace NotImplementedError, without a case', () => {
     const result = makeResult(SOFTMAX, 'not_implemented', {
       summary: 'not implemented yet',

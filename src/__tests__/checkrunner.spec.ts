@@ -102,6 +102,20 @@ describe('CheckRunner', () => {
     );
   });
 
+  it('tells the view when the exercise has hidden cases (marked by the release)', async () => {
+    const softmax = findExercises(nb.cells).find(e => e.id === SOFTMAX)!;
+    const testCell = nb.cells[softmax.testIndex];
+    testCell.metadata = {
+      ...testCell.metadata,
+      mlmath_lab: { hidden_cases: true }
+    };
+    const pending = runner.runCheck(SOFTMAX);
+    await flush();
+    session.kernel.lastFuture.display(makeResult(SOFTMAX, 'passed'));
+    session.kernel.lastFuture.reply('ok');
+    expect((await pending).hiddenCases).toBe(true);
+  });
+
   it('reports a failed check, ignoring the CheckFailed error that follows it', async () => {
     const pending = runner.runCheck(SOFTMAX);
     await flush();
@@ -154,8 +168,11 @@ describe('CheckRunner', () => {
         '  in your solution cell, line 2: return np.exp(z) / ('
     );
     expect(outcome.result?.hint).toMatch(/unclosed bracket/);
-    // Not a check result: nothing to record.
-    expect(roadmap.recordCheck).not.toHaveBeenCalled();
+    // An attempt that did not pass: recorded, as an error of the student's code.
+    expect(roadmap.recordCheck).toHaveBeenCalledTimes(1);
+    expect(roadmap.recordCheck).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 'error', passed: false })
+    );
   });
 
   it('turns KeyboardInterrupt, a missing library and UnknownExercise into plain messages', async () => {
@@ -177,6 +194,8 @@ describe('CheckRunner', () => {
       const outcome = await pending;
       expect(outcome.status).toBe(status);
       expect(outcome.result).toBeNull();
+      // Not about the student's code: nothing recorded.
+      expect(roadmap.recordCheck).not.toHaveBeenCalled();
       if (message) {
         expect(outcome.message).toBe(message);
       } else {
@@ -345,11 +364,90 @@ describe('CheckRunner', () => {
     await pending;
     roadmap.recordCheck.mockClear();
 
-    runner.handRun(makeResult(SOFTMAX, 'passed'));
+    await runner.handRun(makeResult(SOFTMAX, 'passed'));
     expect(runner.outcome(SOFTMAX)).toBeNull();
     expect(roadmap.recordCheck).toHaveBeenCalledWith(
       expect.objectContaining({ status: 'passed' })
     );
+  });
+});
+
+describe('CheckRunner saving before a check', () => {
+  let session: FakeSessionContext;
+  let connector: KernelConnector;
+  let roadmap: ReturnType<typeof fakeRoadmap>;
+  let nb: INotebookJSON;
+  let events: string[];
+
+  function runnerSaving(save: () => Promise<'saved' | 'unsaved'>) {
+    return new CheckRunner({
+      connector,
+      cells: () => {
+        events.push('cells read');
+        return nb.cells;
+      },
+      settings: () => ({ ...DEFAULT_SETTINGS, checkTimeoutSeconds: 5 }),
+      roadmap,
+      save
+    });
+  }
+
+  async function check(runner: CheckRunner): Promise<ICheckOutcome> {
+    const pending = runner.runCheck(SOFTMAX);
+    await flush();
+    session.kernel.lastFuture.display(makeResult(SOFTMAX, 'passed'));
+    session.kernel.lastFuture.reply('ok');
+    return pending;
+  }
+
+  beforeEach(() => {
+    nb = releaseVersion(loadNotebook());
+    session = new FakeSessionContext();
+    connector = new KernelConnector({ session: session.asSessionContext() });
+    roadmap = fakeRoadmap();
+    events = [];
+  });
+
+  afterEach(() => connector.dispose());
+
+  it('saves before the cells are read and sent, and records the result', async () => {
+    const runner = runnerSaving(async () => {
+      events.push('saved');
+      return 'saved';
+    });
+    const outcome = await check(runner);
+    expect(events.indexOf('saved')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('saved')).toBeLessThan(
+      events.lastIndexOf('cells read')
+    );
+    expect(outcome.status).toBe('passed');
+    expect(outcome.notice).toBeUndefined();
+    expect(roadmap.recordCheck).toHaveBeenCalledTimes(1);
+    runner.dispose();
+  });
+
+  it('shows but does not record a check of unsaved code', async () => {
+    const runner = runnerSaving(async () => 'unsaved');
+    const outcome = await check(runner);
+    expect(outcome.status).toBe('passed');
+    expect(outcome.notice).toBe(CheckMessages.unsaved);
+    expect(roadmap.recordCheck).not.toHaveBeenCalled();
+    // a test cell run by hand on unsaved code is not recorded either
+    await runner.handRun(makeResult(SOFTMAX, 'passed'));
+    expect(roadmap.recordCheck).not.toHaveBeenCalled();
+    runner.dispose();
+  });
+
+  it('says why when saving failed, and does not record', async () => {
+    const runner = runnerSaving(async () => {
+      throw new Error('the file is read-only');
+    });
+    const outcome = await check(runner);
+    expect(outcome.notice).toBe(
+      CheckMessages.notSaved('the file is read-only')
+    );
+    expect(roadmap.recordCheck).not.toHaveBeenCalled();
+    runner.dispose();
   });
 });
 

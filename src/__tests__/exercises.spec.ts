@@ -139,6 +139,21 @@ describe('findExercises on edge cases', () => {
     expect(exercises[0].solutionIndices).toEqual([2]);
   });
 
+  it('reads the release mark of a test cell that had hidden cases', () => {
+    const marked = test('check("x/a", a)', 'a');
+    marked.metadata = {
+      ...marked.metadata,
+      mlmath_lab: { hidden_cases: true }
+    };
+    const [a, b] = findExercises([
+      solution('def a(): ...'),
+      marked,
+      solution('def b(): ...'),
+      test('check("x/b", b)', 'b')
+    ]);
+    expect([a.hiddenCases, b.hiddenCases]).toEqual([true, false]);
+  });
+
   it('puts the button on the test cell when there is no solution cell', () => {
     const [only] = findExercises([test('check("x/a", 42)', 'a')]);
     expect(only.solutionIndices).toEqual([]);

@@ -171,6 +171,7 @@ describe('settings', () => {
     const values = {
       checkTimeoutSeconds: 5,
       showHints: false,
+      saveBeforeCheck: false,
       openRoadmapOnStart: false
     };
     expect(readSettings(fakeSettings(values))).toEqual(values);
@@ -195,6 +196,7 @@ describe('settings', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       checkTimeoutSeconds: 30,
       showHints: true,
+      saveBeforeCheck: true,
       openRoadmapOnStart: true
     });
   });
@@ -215,6 +217,7 @@ describe('settings', () => {
     expect(holder.current).toEqual({
       checkTimeoutSeconds: 12,
       showHints: false,
+      saveBeforeCheck: true,
       openRoadmapOnStart: true
     });
     (settings.composite as any).showHints = true;

@@ -74,6 +74,37 @@ describe('RoadmapModel', () => {
       ).toBeNull();
     });
 
+    it('tells a stub and a failing or raising check apart, and a pass stays earned', async () => {
+      const progress = makeProgress();
+      progress.exercises['01-linear-algebra/kl_divergence'] = {
+        ...entry('failed'),
+        outcome: 'not_implemented'
+      };
+      progress.exercises['02-calculus/jacobian'] = {
+        ...entry('failed'),
+        outcome: 'error'
+      };
+      progress.exercises['01-linear-algebra/dot_loop'] = {
+        ...entry('passed'),
+        status: 'failed',
+        outcome: 'not_implemented'
+      };
+      mocked.fetchProgress.mockResolvedValue(progress);
+      await model.refresh();
+      expect(model.exerciseState('01-linear-algebra/kl_divergence')).toBe(
+        'not-implemented'
+      );
+      expect(model.exerciseState('02-calculus/jacobian')).toBe('failed');
+      // entries written before the outcome was kept: as their status
+      expect(model.exerciseState('01-linear-algebra/softmax')).toBe('failed');
+      // passed once, then the stub was put back: still passed, the last check says so
+      expect(model.exerciseState('01-linear-algebra/dot_loop')).toBe('passed');
+      expect(model.lastCheckFailed('01-linear-algebra/dot_loop')).toBe(true);
+      expect(
+        model.assignmentCount(model.phases[0].modules[0].assignments[0])
+      ).toEqual({ passed: 1, total: 3 });
+    });
+
     it('counts passed exercises per assignment, module, phase and course', async () => {
       await model.refresh();
       const [foundations, models] = model.phases;

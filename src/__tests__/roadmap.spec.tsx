@@ -14,6 +14,7 @@ import {
   overallText,
   RoadmapPanel
 } from '../widgets/roadmap';
+import { makeResult } from './utils';
 import { entry, makeProgress, makeRoadmap, responseError } from './fixtures';
 
 jest.mock('../request', () => ({
@@ -103,6 +104,44 @@ describe('RoadmapPanel', () => {
     );
   });
 
+  it('marks a stub not implemented, not failed, and names what the last check found', async () => {
+    const notImplemented = {
+      ...entry('failed'),
+      outcome: 'not_implemented' as const
+    };
+    mocked.postCheck.mockResolvedValue({
+      exercise: '01-linear-algebra/kl_divergence',
+      progress: notImplemented
+    });
+    await model.recordCheck(
+      makeResult('01-linear-algebra/kl_divergence', 'failed')
+    );
+    mocked.postCheck.mockResolvedValue({
+      exercise: '01-linear-algebra/dot_loop',
+      progress: { ...entry('passed'), status: 'failed', outcome: 'error' }
+    });
+    await model.recordCheck(makeResult('01-linear-algebra/dot_loop', 'failed'));
+    await settle();
+    const row = (id: string) =>
+      node.querySelector<HTMLElement>(
+        `.mlmath-lab-roadmap-exercise[data-exercise-id="${id}"]`
+      )!;
+    const stub = row('01-linear-algebra/kl_divergence');
+    expect(stub.dataset.status).toBe('not-implemented');
+    expect(stub.dataset.lastCheck).toBe('not_implemented');
+    expect(stub.querySelector('.mlmath-lab-state-mark')?.textContent).toBe('◌');
+    expect(stub.querySelector('button')?.getAttribute('aria-label')).toMatch(
+      /not implemented yet$/
+    );
+    const passed = row('01-linear-algebra/dot_loop');
+    expect(passed.dataset.status).toBe('passed');
+    expect(
+      passed.querySelector('.mlmath-lab-last-check')?.getAttribute('title')
+    ).toBe(
+      'You passed this exercise before; your last check: your code raised an error'
+    );
+  });
+
   it('updates live when a check is recorded', async () => {
     mocked.postCheck.mockResolvedValue({
       exercise: '01-linear-algebra/kl_divergence',
@@ -164,7 +203,7 @@ describe('RoadmapPanel', () => {
       'last check ✘'
     );
     expect(row.querySelector('button')?.getAttribute('aria-label')).toContain(
-      'passed on 2025-01-01; your last check did not pass'
+      'passed on 2025-01-01; your last check: failed'
     );
     expect(node.querySelector('.mlmath-lab-roadmap-overall')?.textContent).toBe(
       '2 / 6 exercises passed'

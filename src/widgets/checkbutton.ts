@@ -183,7 +183,8 @@ export class NotebookChecks implements IDisposable {
         return model ? cellsOfModel(model) : [];
       },
       settings: () => this._settings.current,
-      roadmap: this._roadmap
+      roadmap: this._roadmap,
+      save: () => this._saveBeforeCheck()
     });
 
     this._checkAll = new ToolbarButton({
@@ -312,6 +313,30 @@ export class NotebookChecks implements IDisposable {
     this._connector.dispose();
   }
 
+  /**
+   * Save the notebook before a check (the "Save before checking" setting), so that a result
+   * recorded in the progress is about the code on disk, which nbgrader's Validate and the
+   * instructor read.
+   */
+  private async _saveBeforeCheck(): Promise<'saved' | 'unsaved'> {
+    const context = this._panel.context;
+    if (!context.model.dirty) {
+      return 'saved';
+    }
+    if (!this._settings.current.saveBeforeCheck) {
+      return 'unsaved';
+    }
+    if (context.contentsModel?.writable === false) {
+      throw new Error('the file is read-only');
+    }
+    await context.save();
+    if (context.model.dirty) {
+      // the save was cancelled (e.g. the file changed on disk and the student kept it)
+      throw new Error('the save was cancelled');
+    }
+    return 'saved';
+  }
+
   private _decorate(cell: Cell, exercise: IExerciseCells): void {
     const widget = new CheckCellWidget({
       exercise: exercise.id,
@@ -395,7 +420,7 @@ export class NotebookChecks implements IDisposable {
         outputs.get(i).data as Record<string, unknown>
       );
       if (result) {
-        this.runner.handRun(result);
+        void this.runner.handRun(result);
         return;
       }
     }

@@ -102,6 +102,21 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /**
+ * The summary of a pass on the visible cases of an exercise that has hidden ones: the check
+ * cannot say more than that.
+ */
+export function visiblePassed(result: ICheckResult): string {
+  const n = result.cases.length;
+  const cases =
+    n === 0
+      ? 'the visible cases'
+      : n === 1
+        ? '1 visible case'
+        : `${n} visible cases`;
+  return `${cases} passed · more cases run when your work is graded`;
+}
+
+/**
  * Render an outcome into `node` (which becomes the `.mlmath-lab-check-result` root).
  *
  * Everything is text (`textContent`), never HTML: the result comes from the kernel.
@@ -135,7 +150,11 @@ export function renderCheckOutcome(
       el('code', 'mlmath-lab-check-exercise', result.exercise)
     );
   }
-  const summary = result ? result.summary : outcome.message;
+  const summary = !result
+    ? outcome.message
+    : result.passed && outcome.hiddenCases
+      ? visiblePassed(result)
+      : result.summary;
   header.appendChild(el('span', 'mlmath-lab-check-summary', summary));
   const duration = result?.duration_ms || outcome.elapsedMs;
   if (duration && !isTransient(outcome.status)) {
@@ -204,6 +223,10 @@ export function renderCheckOutcome(
       hint.append(el('strong', '', 'Hint: '), result.hint);
       node.appendChild(hint);
     }
+  }
+
+  if (outcome.notice) {
+    node.appendChild(el('div', 'mlmath-lab-check-notice', outcome.notice));
   }
 
   const actions = options.actions ?? {};

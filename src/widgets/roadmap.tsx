@@ -18,6 +18,7 @@ import { roadmapIcon } from '../icons';
 import { RoadmapModel } from '../model';
 import {
   AssignmentStatus,
+  ExerciseState,
   IAssignmentInfo,
   ICheckpoint,
   IExerciseInfo,
@@ -82,11 +83,27 @@ const STATUS_LABEL: Record<AssignmentStatus, string> = {
   not_fetched: 'not fetched yet'
 };
 
-const STATE_MARK = { passed: '✔', failed: '✘', 'not-tried': '○' };
-const STATE_LABEL = {
+// ◌ as the inline result marks a stub (○ there): checked, but nothing written yet.
+const STATE_MARK: Record<ExerciseState, string> = {
+  passed: '✔',
+  failed: '✘',
+  'not-implemented': '◌',
+  'not-tried': '○'
+};
+const STATE_LABEL: Record<ExerciseState, string> = {
   passed: 'passed',
   failed: 'not passed yet',
+  'not-implemented': 'not implemented yet',
   'not-tried': 'not tried'
+};
+
+/**
+ * What the last check of a passed exercise found, when it did not pass.
+ */
+const LAST_CHECK_TEXT: Record<string, string> = {
+  failed: 'failed',
+  error: 'your code raised an error',
+  not_implemented: 'not implemented'
 };
 
 function ProgressBar(props: {
@@ -224,10 +241,14 @@ function Exercise(props: {
   const lastFailed = model.lastCheckFailed(exercise.id);
   const path = exerciseNotebook(exercise, assignment);
   const passedOn = progress?.passed_at ? progress.passed_at.slice(0, 10) : null;
+  const lastOutcome = progress?.outcome ?? progress?.status ?? 'failed';
+  const lastText = LAST_CHECK_TEXT[lastOutcome] ?? 'did not pass';
   const stateText =
     state === 'passed' && passedOn
-      ? `passed on ${passedOn}${lastFailed ? '; your last check did not pass' : ''}`
-      : STATE_LABEL[state];
+      ? `passed on ${passedOn}${lastFailed ? `; your last check: ${lastText}` : ''}`
+      : state === 'failed' && progress?.outcome === 'error'
+        ? `${STATE_LABEL[state]} (your code raised an error)`
+        : STATE_LABEL[state];
   const details = progress
     ? [
         stateText,
@@ -242,7 +263,9 @@ function Exercise(props: {
       className={`mlmath-lab-roadmap-exercise mlmath-lab-mod-${state}`}
       data-exercise-id={exercise.id}
       data-status={state}
-      data-last-check={progress ? progress.status : undefined}
+      data-last-check={
+        progress ? (progress.outcome ?? progress.status) : undefined
+      }
     >
       <span className="mlmath-lab-state-mark" aria-hidden="true">
         {STATE_MARK[state]}
@@ -265,7 +288,7 @@ function Exercise(props: {
       {lastFailed ? (
         <span
           className="mlmath-lab-last-check"
-          title="You passed this exercise before; your last check did not pass"
+          title={`You passed this exercise before; your last check: ${lastText}`}
         >
           last check ✘
         </span>

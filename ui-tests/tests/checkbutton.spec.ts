@@ -11,6 +11,7 @@ import {
   cellLocator,
   checkButton,
   checkResult,
+  clickCheck,
   codeCellState,
   COMMANDS,
   DOT_LOOP_SLEEPING,
@@ -19,6 +20,7 @@ import {
   EXERCISES,
   kernelId,
   MOCK_SETTINGS,
+  NOTEBOOK,
   openCourseNotebook,
   openRoadmap,
   roadmapExercise,
@@ -26,6 +28,7 @@ import {
   setCellSource,
   setSetting,
   SOFTMAX_WITHOUT_MAX,
+  solveAndCheckDotLoop,
   UNMOCKED_KERNELS,
   waitForKernelIdle
 } from './utils';
@@ -80,13 +83,10 @@ test('Check on the dot_loop stub says "not implemented yet"', async ({
   page
 }) => {
   await openCourseNotebook(page);
-  await checkButton(page, 'dot_loop').click();
-
-  const result = checkResult(page, 'dot_loop');
-  await expect(result).toHaveAttribute(
-    'data-status',
-    /^(not_implemented|failed)$/,
-    { timeout: CHECK_TIMEOUT }
+  const result = await clickCheck(
+    page,
+    'dot_loop',
+    /^(not_implemented|failed)$/
   );
   await expect(result.locator('.mlmath-lab-check-summary')).toContainText(
     'not implemented yet'
@@ -107,13 +107,11 @@ test('a correct solution passes, updates the roadmap and leaves the outputs alon
 
   const solution = await cellIndex(page, 'dot_loop_solution');
   await setCellSource(page, solution, DOT_LOOP_SOLUTION);
-  await checkButton(page, 'dot_loop').click();
-
-  const result = checkResult(page, 'dot_loop');
-  await expect(result).toHaveAttribute('data-status', 'passed', {
-    timeout: CHECK_TIMEOUT
-  });
-  await expect(result.locator('.mlmath-lab-check-summary')).toBeVisible();
+  const result = await clickCheck(page, 'dot_loop', 'passed');
+  // dot_loop has hidden cases: a pass here is a pass on the visible ones, and says so
+  await expect(result.locator('.mlmath-lab-check-summary')).toHaveText(
+    /^\d+ visible cases passed · more cases run when your work is graded$/
+  );
   await expect(result.locator('.mlmath-lab-check-hint')).toHaveCount(0);
   await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
     'data-status',
@@ -133,6 +131,53 @@ test('a correct solution passes, updates the roadmap and leaves the outputs alon
   ).toBe(2);
 });
 
+test('a check saves the notebook first: the pass recorded is the code on disk', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  const tab = page
+    .getByRole('main')
+    .getByRole('tab', { name: /^linear_algebra\.ipynb/ });
+  await solveAndCheckDotLoop(page);
+  await expect(tab).not.toHaveClass(/jp-mod-dirty/);
+  const saved = await page.request.get(`/api/contents/${NOTEBOOK}`);
+  const cells = (await saved.json()).content.cells as {
+    source: string;
+    metadata: { nbgrader?: { grade_id?: string } };
+  }[];
+  const onDisk = cells.find(
+    c => c.metadata.nbgrader?.grade_id === 'dot_loop_solution'
+  );
+  expect(onDisk?.source).toBe(DOT_LOOP_SOLUTION);
+  await expect(
+    checkResult(page, 'dot_loop').locator('.mlmath-lab-check-notice')
+  ).toHaveCount(0);
+});
+
+test('with saving before checks off, a check of unsaved code is shown, not recorded', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  await setSetting(page, 'saveBeforeCheck', false);
+  expect(await page.notebook.runCell(1)).toBe(true); // the imports: np
+  const solution = await cellIndex(page, 'softmax_solution');
+  await setCellSource(page, solution, SOFTMAX_WITHOUT_MAX);
+  const recorded: string[] = [];
+  page.on('request', request => {
+    if (request.url().includes('/mlmath-lab/progress/check')) {
+      recorded.push(request.url());
+    }
+  });
+  const result = await clickCheck(page, 'softmax', 'failed');
+  await expect(result.locator('.mlmath-lab-check-notice')).toContainText(
+    'Not recorded in your progress: the notebook has unsaved changes'
+  );
+  expect(recorded).toEqual([]);
+  await expect(
+    page.getByRole('main').getByRole('tab', { name: /^linear_algebra\.ipynb/ })
+  ).toHaveClass(/jp-mod-dirty/);
+});
+
 test('a known mistake shows its hint: softmax without the max subtraction', async ({
   page
 }) => {
@@ -142,12 +187,7 @@ test('a known mistake shows its hint: softmax without the max subtraction', asyn
 
   const solution = await cellIndex(page, 'softmax_solution');
   await setCellSource(page, solution, SOFTMAX_WITHOUT_MAX);
-  await checkButton(page, 'softmax').click();
-
-  const result = checkResult(page, 'softmax');
-  await expect(result).toHaveAttribute('data-status', 'failed', {
-    timeout: CHECK_TIMEOUT
-  });
+  const result = await clickCheck(page, 'softmax', 'failed');
   await expect(result.locator('.mlmath-lab-check-summary')).toBeVisible();
   expect(
     await result.locator('.mlmath-lab-check-case').count()
@@ -201,11 +241,7 @@ test('a dead kernel is reported, not waited for', async ({ page }) => {
     )
     .not.toBe('idle/connected');
 
-  await checkButton(page, 'dot_loop').click();
-  const result = checkResult(page, 'dot_loop');
-  await expect(result).toHaveAttribute('data-status', /^(dead|no-kernel)$/, {
-    timeout: CHECK_TIMEOUT
-  });
+  const result = await clickCheck(page, 'dot_loop', /^(dead|no-kernel)$/);
   await expect(result.locator('.mlmath-lab-check-summary')).not.toBeEmpty();
 });
 

@@ -11,8 +11,7 @@ import { expect, test } from '@jupyterlab/galata';
 
 import {
   cellIndex,
-  checkButton,
-  checkResult,
+  clickCheck,
   DOT_LOOP_SOLUTION,
   MOCK_SETTINGS,
   openCourseNotebook,
@@ -27,8 +26,6 @@ test.use({
   mockSettings: MOCK_SETTINGS,
   viewport: { width: 1400, height: 900 }
 });
-
-const CHECK_TIMEOUT = 60_000;
 
 function target(name: string): string {
   const dir = process.env.MLMATH_LAB_SCREENSHOT_DIR;
@@ -47,11 +44,7 @@ test('README screenshots: roadmap, a passing check, a failing check with its hin
     await cellIndex(page, 'dot_loop_solution'),
     DOT_LOOP_SOLUTION
   );
-  await checkButton(page, 'dot_loop').click();
-  const passed = checkResult(page, 'dot_loop');
-  await expect(passed).toHaveAttribute('data-status', 'passed', {
-    timeout: CHECK_TIMEOUT
-  });
+  const passed = await clickCheck(page, 'dot_loop', 'passed');
   await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
     'data-status',
     'passed'
@@ -68,11 +61,7 @@ test('README screenshots: roadmap, a passing check, a failing check with its hin
   const softmax = await cellIndex(page, 'softmax_solution');
   await setCellSource(page, softmax, SOFTMAX_WITHOUT_MAX);
   await scrollToCell(page, softmax);
-  await checkButton(page, 'softmax').click();
-  const failed = checkResult(page, 'softmax');
-  await expect(failed).toHaveAttribute('data-status', 'failed', {
-    timeout: CHECK_TIMEOUT
-  });
+  const failed = await clickCheck(page, 'softmax', 'failed');
   await expect(failed.locator('.mlmath-lab-check-hint')).toContainText(
     'overflow'
   );

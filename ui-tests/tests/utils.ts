@@ -5,6 +5,9 @@
  * once, so that the specs read as scenarios.
  */
 import { expect, galata, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 /** The course notebook, relative to the server's root (the student workspace). */
 export const ASSIGNMENT = '01-linear-algebra';
@@ -35,8 +38,9 @@ export const COMMANDS = {
 export const SETTINGS_PLUGIN = 'mlmath-lab:plugin';
 
 /**
- * Galata's in-memory settings, with autosave off: the tests edit the course notebook and
- * must never write it back to the workspace.
+ * Galata's in-memory settings, with autosave off: a test's edits of the course notebook reach
+ * the workspace only when a check saves them, and each test puts the student version back
+ * before it opens the notebook (openCourseNotebook).
  */
 export const MOCK_SETTINGS = {
   ...galata.DEFAULT_SETTINGS,
@@ -90,10 +94,36 @@ export async function reloadLab(page: IJupyterLabPageFixture): Promise<void> {
 
 // ---------------------------------------------------------------- the notebook
 
-/** Open the course notebook from the workspace and wait for its cells. */
+/**
+ * The student version of a workspace notebook as prepare_workspace.py placed it (a check
+ * saves the notebook, so the workspace copy holds whatever the last test checked).
+ */
+export function pristineCopy(notebook: string = NOTEBOOK): string {
+  const uiDir =
+    process.env.MLMATH_LAB_UI_DIR ??
+    path.join(os.tmpdir(), 'mlmath-lab-ui-tests');
+  return path.join(uiDir, 'pristine', notebook);
+}
+
+/** Put the student version of the course notebook back in the workspace. */
+export async function restoreCourseNotebook(
+  page: IJupyterLabPageFixture
+): Promise<void> {
+  const content = JSON.parse(fs.readFileSync(pristineCopy(), 'utf-8'));
+  const response = await page.request.put(`/api/contents/${NOTEBOOK}`, {
+    data: { type: 'notebook', format: 'json', content }
+  });
+  expect(response.ok(), `restoring ${NOTEBOOK}`).toBe(true);
+}
+
+/**
+ * Open the course notebook from the workspace, as released (put back first), and wait for
+ * its cells.
+ */
 export async function openCourseNotebook(
   page: IJupyterLabPageFixture
 ): Promise<void> {
+  await restoreCourseNotebook(page);
   // The roadmap may hold the left area (it opens on start): show the file browser.
   await page.sidebar.openTab('filebrowser');
   expect(await page.notebook.openByPath(NOTEBOOK)).toBe(true);
@@ -322,6 +352,23 @@ export const checkResult = (page: IJupyterLabPageFixture, gradeId: string) =>
 
 /** Open the roadmap sidebar with its command and wait for it. */
 /**
+ * Click an exercise's Check button and wait for its result to reach `status` (a check may
+ * wait for a kernel that is still starting and importing numpy and torch); returns the
+ * result's locator.
+ */
+export async function clickCheck(
+  page: IJupyterLabPageFixture,
+  gradeId: string,
+  status: string | RegExp,
+  timeout = 60_000
+) {
+  await checkButton(page, gradeId).click();
+  const result = checkResult(page, gradeId);
+  await expect(result).toHaveAttribute('data-status', status, { timeout });
+  return result;
+}
+
+/**
  * Solve dot_loop in its solution cell and check it until the result says passed; returns the
  * solution cell's index.
  */
@@ -330,12 +377,7 @@ export async function solveAndCheckDotLoop(
 ): Promise<number> {
   const solution = await cellIndex(page, 'dot_loop_solution');
   await setCellSource(page, solution, DOT_LOOP_SOLUTION);
-  await checkButton(page, 'dot_loop').click();
-  await expect(checkResult(page, 'dot_loop')).toHaveAttribute(
-    'data-status',
-    'passed',
-    { timeout: 60_000 }
-  );
+  await clickCheck(page, 'dot_loop', 'passed');
   return solution;
 }
 

@@ -13,6 +13,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import {
   buildCheckCode,
+  cellsDefining,
   findExercises,
   ICellLike,
   ICheckCode,
@@ -28,6 +29,7 @@ import {
   ICheckCase,
   ICheckOutcome,
   ICheckResult,
+  IExerciseProgress,
   IRoadmapModel
 } from './tokens';
 
@@ -102,7 +104,8 @@ export function parseCheckResult(data: unknown): ICheckResult | null {
         status: c?.status ?? 'failed',
         message: String(c?.message ?? ''),
         got: String(c?.got ?? ''),
-        expected: String(c?.expected ?? '')
+        expected: String(c?.expected ?? ''),
+        ...(typeof c?.error === 'string' ? { error: c.error } : {})
       }))
     : [];
   return {
@@ -131,6 +134,70 @@ export function resultFromBundle(
   data: Record<string, unknown> | undefined
 ): ICheckResult | null {
   return data ? parseCheckResult(data[CHECK_MIME_TYPE]) : null;
+}
+
+/**
+ * The line that ends "Check all": how many exercises passed, fail, are not implemented yet,
+ * and why it stopped early, if it did.
+ */
+export function checkAllSummary(
+  outcomes: ReadonlyArray<ICheckOutcome>,
+  exercises: number
+): { message: string; allPassed: boolean } {
+  const count = (statuses: string[]) =>
+    outcomes.filter(o => statuses.includes(o.status)).length;
+  const passed = count(['passed']);
+  const parts = [`${passed} of ${exercises} passed`];
+  const failing = count(['failed', 'error']);
+  if (failing) {
+    parts.push(`${failing} not passing`);
+  }
+  const stubs = count(['not_implemented']);
+  if (stubs) {
+    parts.push(`${stubs} not implemented yet`);
+  }
+  const other = outcomes.length - passed - failing - stubs;
+  if (other) {
+    parts.push(`${other} without a result`);
+  }
+  const last = outcomes[outcomes.length - 1];
+  let message = `Check all: ${parts.join(' · ')}`;
+  if (outcomes.length < exercises && last) {
+    message += `. Stopped after ${outcomes.length}: ${last.message}`;
+  }
+  return { message, allPassed: passed === exercises && exercises > 0 };
+}
+
+/**
+ * The last check recorded in the progress, as an outcome to show under the cell after a
+ * reload: its status, summary and hint (the cases are not stored: check again to see them).
+ */
+export function outcomeFromProgress(
+  exercise: string,
+  title: string | null,
+  progress: IExerciseProgress
+): ICheckOutcome {
+  const status = progress.outcome ?? progress.status;
+  return {
+    exercise,
+    status,
+    result: {
+      version: CHECK_RESULT_VERSION,
+      exercise,
+      title: title ?? exercise,
+      status,
+      passed: status === 'passed',
+      summary: progress.summary ?? status,
+      cases: [],
+      hint: progress.hint,
+      misconception: progress.misconception,
+      error: null,
+      duration_ms: progress.duration_ms ?? 0
+    },
+    message: '',
+    elapsedMs: null,
+    recordedAt: progress.last_checked ?? undefined
+  };
 }
 
 /**
@@ -217,12 +284,18 @@ export class CheckRunner implements IDisposable {
     if (running) {
       return running;
     }
-    if (this._queueLength > 0) {
-      this._setOutcome(
-        makeOutcome(exercise, 'busy', CheckMessages.queued),
-        false
-      );
-    }
+    // Said at once (saving the notebook and waiting for the kernel come first).
+    this._setOutcome(
+      {
+        ...makeOutcome(
+          exercise,
+          'busy',
+          this._queueLength > 0 ? CheckMessages.queued : CheckMessages.running
+        ),
+        startedAt: Date.now()
+      },
+      false
+    );
     this._queueLength++;
     const promise = this._queue
       .then(() => this._run(exercise))
@@ -363,6 +436,21 @@ export class CheckRunner implements IDisposable {
     }
   }
 
+  /**
+   * The cells above an exercise that define `name` (run them, and the check finds it).
+   */
+  private _setupCells(exercise: string, name: string): number[] {
+    const cells = this._cells();
+    const found = findExercises(cells).find(e => e.id === exercise);
+    if (!found) {
+      return [];
+    }
+    const first = found.solutionIndices.length
+      ? found.solutionIndices[0]
+      : found.testIndex;
+    return cellsDefining(cells, name, first);
+  }
+
   private _find(exercise: string): IExerciseCells | undefined {
     return this.exercises().find(e => e.id === exercise);
   }
@@ -424,10 +512,15 @@ export class CheckRunner implements IDisposable {
       stop_on_error: STOP_ON_ERROR,
       allow_stdin: false
     });
-    this._setOutcome(
-      makeOutcome(exercise, 'busy', CheckMessages.running),
-      false
-    );
+    if (this._outcomes.get(exercise)?.message !== CheckMessages.running) {
+      this._setOutcome(
+        {
+          ...makeOutcome(exercise, 'busy', CheckMessages.running),
+          startedAt: started
+        },
+        false
+      );
+    }
 
     return new Promise<ICheckOutcome>(resolve => {
       let result: ICheckResult | null = null;
@@ -521,7 +614,8 @@ export class CheckRunner implements IDisposable {
             reply?.content?.status,
             code,
             elapsed(),
-            this._roadmap
+            this._roadmap,
+            name => this._setupCells(exercise, name)
           );
           // Recorded: the kernel's result, and the student's own exception raised before
           // the check could run (a SyntaxError is an attempt that did not pass too).
@@ -642,15 +736,22 @@ namespace Private {
     replyStatus: string | undefined,
     code: ICheckCode,
     elapsedMs: number,
-    roadmap: IRoadmapModel | null
+    roadmap: IRoadmapModel | null,
+    setup: (name: string) => number[] = () => []
   ): ICheckOutcome {
     if (result) {
       // The outcome belongs to the exercise the button asked for, even if the test cell
       // was edited to check another one.
-      return { ...fromResult(result), exercise, elapsedMs };
+      const outcome = { ...fromResult(result), exercise, elapsedMs };
+      // the student's function raised NameError on its cases: np used, never imported here
+      const missing = result.passed ? null : missingNameIn(result);
+      const definedIn = missing ? setup(missing) : [];
+      return missing && definedIn.length
+        ? withSetupOffer(outcome, missing, definedIn)
+        : outcome;
     }
     if (error) {
-      return errorOutcome(exercise, error, code, elapsedMs, roadmap);
+      return errorOutcome(exercise, error, code, elapsedMs, roadmap, setup);
     }
     if (replyStatus === 'aborted') {
       return makeOutcome(exercise, 'error', CheckMessages.aborted, elapsedMs);
@@ -667,7 +768,8 @@ namespace Private {
     error: KernelMessage.IErrorMsg['content'],
     code: ICheckCode,
     elapsedMs: number,
-    roadmap: IRoadmapModel | null
+    roadmap: IRoadmapModel | null,
+    setup: (name: string) => number[] = () => []
   ): ICheckOutcome {
     const { ename, evalue } = error;
     if (ename === 'KeyboardInterrupt') {
@@ -720,7 +822,55 @@ namespace Private {
       error: lines.join('\n'),
       duration_ms: 0
     };
-    return { exercise, status: 'error', result, message: '', elapsedMs };
+    const outcome: ICheckOutcome = {
+      exercise,
+      status: 'error',
+      result,
+      message: '',
+      elapsedMs
+    };
+    const missing = ename === 'NameError' ? NAME_ERROR.exec(evalue) : null;
+    const definedIn = missing ? setup(missing[1]) : [];
+    return missing && definedIn.length
+      ? withSetupOffer(outcome, missing[1], definedIn)
+      : outcome;
+  }
+
+  const NAME_ERROR = /name '([A-Za-z_][A-Za-z0-9_]*)' is not defined/;
+
+  /**
+   * The one name a check result's errors say is not defined (on its cases, or raised before
+   * them), or null.
+   */
+  export function missingNameIn(result: ICheckResult): string | null {
+    const names = new Set<string>();
+    const texts: (string | null | undefined)[] = [result.error];
+    for (const c of result.cases) {
+      texts.push(c.error, c.message);
+    }
+    for (const text of texts) {
+      const match = text ? NAME_ERROR.exec(text) : null;
+      if (match) {
+        names.add(match[1]);
+      }
+    }
+    return names.size === 1 ? [...names][0] : null;
+  }
+
+  /**
+   * The outcome, with the offer to run the cells above that define `name` and its hint.
+   */
+  export function withSetupOffer(
+    outcome: ICheckOutcome,
+    name: string,
+    cells: number[]
+  ): ICheckOutcome {
+    const hint = `${name} is defined in a cell above that has not run since the kernel started: run it, then check again.`;
+    return {
+      ...outcome,
+      result: outcome.result ? { ...outcome.result, hint } : null,
+      missingName: { name, cells }
+    };
   }
 
   /**

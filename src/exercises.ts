@@ -261,3 +261,37 @@ export function locateLine(
   }
   return null;
 }
+
+/**
+ * The code cells above `before` that define `name` at their top level: an import (`import
+ * numpy as np`, `from math import pi`), an assignment, a `def` or a `class`. The checks run
+ * only the exercise's own cells, so a name from a setup cell exists only once that cell ran.
+ */
+export function cellsDefining(
+  cells: ReadonlyArray<ICellLike>,
+  name: string,
+  before: number
+): number[] {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    return [];
+  }
+  const n = name;
+  const patterns = [
+    new RegExp(`^import\\s+(.*,\\s*)?${n}\\s*(,|$)`),
+    new RegExp(`^import\\s+.*\\bas\\s+${n}\\b`),
+    new RegExp(`^from\\s+\\S+\\s+import\\s+.*\\b${n}\\b`),
+    new RegExp(`^(def|class)\\s+${n}\\b`),
+    new RegExp(`^${n}\\s*(,[^=]*)?=(?!=)`)
+  ];
+  const found: number[] = [];
+  cells.forEach((cell, index) => {
+    if (index >= before || cell.cell_type !== 'code') {
+      return;
+    }
+    const lines = cellSource(cell).split('\n');
+    if (lines.some(line => patterns.some(p => p.test(line)))) {
+      found.push(index);
+    }
+  });
+  return found;
+}

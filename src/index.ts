@@ -189,7 +189,7 @@ export const checkButtonsPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: hasExercises,
       execute: async () => {
         const checks = checksOf(current());
-        return checks ? checks.runner.checkAll() : [];
+        return checks ? checks.checkAll() : [];
       }
     });
     app.commands.addCommand(CommandIDs.checkActive, {

@@ -45,6 +45,17 @@ export interface IExerciseLocation {
 export class RoadmapModel implements IRoadmapModel {
   constructor(options: RoadmapModel.IOptions = {}) {
     this._persistence = options.persistence ?? null;
+    this._sync =
+      options.sync === undefined ? Private.broadcastSync() : options.sync;
+    this._sync?.listen(message => this._onSyncMessage(message));
+  }
+
+  /**
+   * Stop listening to the other tabs.
+   */
+  dispose(): void {
+    this._sync?.close();
+    this._sync = null;
   }
 
   /**
@@ -178,7 +189,7 @@ export class RoadmapModel implements IRoadmapModel {
   /**
    * Select a learning path by id (null: the whole course), and remember the choice.
    */
-  async selectPath(id: string | null): Promise<void> {
+  async selectPath(id: string | null, fromOtherTab = false): Promise<void> {
     const known = id === null || this.paths.some(p => p.id === id);
     const next = known ? id : null;
     if (next === this._selectedPathId) {
@@ -186,6 +197,9 @@ export class RoadmapModel implements IRoadmapModel {
     }
     this._selectedPathId = next;
     this._changed.emit();
+    if (!fromOtherTab) {
+      this._sync?.post({ kind: 'path', path: next });
+    }
     if (this._persistence) {
       try {
         await this._persistence.save(next);
@@ -387,6 +401,7 @@ export class RoadmapModel implements IRoadmapModel {
         this._setChecklist(itemId, Private.normaliseChecklist(saved, done));
         this._changed.emit();
       }
+      this._sync?.post({ kind: 'progress' });
       return true;
     } catch (reason) {
       // Only the latest tick of an item may roll it back: an older failure must not undo a
@@ -423,6 +438,7 @@ export class RoadmapModel implements IRoadmapModel {
         this._warning = null;
       }
       this._changed.emit();
+      this._sync?.post({ kind: 'progress' });
       return true;
     } catch (reason) {
       const status = errorStatus(reason);
@@ -470,6 +486,29 @@ export class RoadmapModel implements IRoadmapModel {
     }
   }
 
+  /**
+   * Another tab (JupyterLab or Notebook 7, same server) recorded progress or chose a path.
+   */
+  private _onSyncMessage(message: RoadmapModel.ISyncMessage): void {
+    if (message.kind === 'progress') {
+      void this._reloadProgress();
+    } else if (message.kind === 'path') {
+      void this.selectPath(message.path ?? null, true);
+    }
+  }
+
+  /**
+   * Load the progress again (not the roadmap): what another tab recorded.
+   */
+  private async _reloadProgress(): Promise<void> {
+    try {
+      this._progress = Private.normaliseProgress(await fetchProgress());
+      this._changed.emit();
+    } catch (reason) {
+      console.warn('mlmath-lab: could not load the progress again.', reason);
+    }
+  }
+
   private _changed = new Signal<this, void>(this);
   private _loading: Promise<void> | null = null;
   private _loadedAt = 0;
@@ -482,6 +521,7 @@ export class RoadmapModel implements IRoadmapModel {
   private _pathLoaded = false;
   private _pending = new Map<string, object>();
   private _persistence: RoadmapModel.IPersistence | null;
+  private _sync: RoadmapModel.ISync | null;
 }
 
 export namespace RoadmapModel {
@@ -495,12 +535,59 @@ export namespace RoadmapModel {
     save(pathId: string | null): Promise<void>;
   }
 
+  /**
+   * What one tab tells the others: progress was recorded (reload it), or a learning path
+   * was chosen.
+   */
+  export interface ISyncMessage {
+    kind: 'progress' | 'path';
+    path?: string | null;
+  }
+
+  /**
+   * The channel between the tabs of one server (a BroadcastChannel in the browser).
+   */
+  export interface ISync {
+    post(message: ISyncMessage): void;
+    listen(handler: (message: ISyncMessage) => void): void;
+    close(): void;
+  }
+
   export interface IOptions {
     persistence?: IPersistence;
+    /**
+     * The channel to the other tabs; default: a BroadcastChannel where the browser has one,
+     * null: none.
+     */
+    sync?: ISync | null;
   }
 }
 
 namespace Private {
+  /**
+   * The name of the channel: per origin, so per Jupyter server (its tabs, Lab and Notebook 7).
+   */
+  const CHANNEL = 'mlmath-lab:progress';
+
+  export function broadcastSync(): RoadmapModel.ISync | null {
+    if (typeof BroadcastChannel === 'undefined') {
+      return null;
+    }
+    const channel = new BroadcastChannel(CHANNEL);
+    return {
+      post: message => channel.postMessage(message),
+      listen: handler => {
+        channel.onmessage = event => {
+          const data = event.data as RoadmapModel.ISyncMessage | null;
+          if (data && (data.kind === 'progress' || data.kind === 'path')) {
+            handler(data);
+          }
+        };
+      },
+      close: () => channel.close()
+    };
+  }
+
   export function moduleExercises(module: IModuleInfo): IExerciseInfo[] {
     const all: IExerciseInfo[] = [];
     for (const assignment of module.assignments) {

@@ -141,6 +141,24 @@ export interface ICheckOutcome {
    * run when the work is graded.
    */
   hiddenCases?: boolean;
+
+  /**
+   * For a NameError raised before the check could run: the missing name and the cells
+   * above the exercise that define it (a setup cell not run since the kernel started).
+   */
+  missingName?: { name: string; cells: number[] };
+
+  /**
+   * For a check on its way: when it was asked for (`Date.now()`), to show how long it has
+   * been running.
+   */
+  startedAt?: number;
+
+  /**
+   * When the outcome is the last one recorded in the progress (shown after a reload, before
+   * any check of this session): that check's time; absent for a live check.
+   */
+  recordedAt?: string;
 }
 
 /**
@@ -315,6 +333,11 @@ export interface IRoadmapModel {
    * An exercise's state, by id.
    */
   exerciseState(id: string): ExerciseState;
+
+  /**
+   * An exercise's stored progress (its last recorded check), or null.
+   */
+  exerciseProgress(id: string): IExerciseProgress | null;
 
   /**
    * Whether the roadmap (once loaded) knows this exercise id.

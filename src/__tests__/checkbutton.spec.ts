@@ -27,6 +27,7 @@ import {
   CHECK_MIME_TYPE,
   CommandIDs,
   ICheckOutcome,
+  IExerciseProgress,
   IRoadmapModel
 } from '../tokens';
 import { CheckButtonExtension, NotebookChecks } from '../widgets/checkbutton';
@@ -43,6 +44,7 @@ function fakeRoadmap(): IRoadmapModel & { recordCheck: jest.Mock } {
     changed: new Signal<any, void>({}),
     recordCheck: jest.fn().mockResolvedValue(true),
     exerciseState: () => 'not-tried',
+    exerciseProgress: () => null,
     hasExercise: () => true,
     exerciseTitle: id => (id === SOFTMAX ? 'Numerically stable softmax' : null)
   };
@@ -218,6 +220,44 @@ describe('NotebookChecks', () => {
     const button = buttons().find(b => b.dataset.exerciseId === SOFTMAX)!;
     expect(cellNode(moved.testIndex).contains(button)).toBe(true);
     expect(buttons()).toHaveLength(9);
+  });
+
+  it("shows each exercise's last recorded check until this session checks it", async () => {
+    const recorded: IExerciseProgress = {
+      status: 'failed',
+      outcome: 'failed',
+      attempts: 2,
+      last_checked: '2026-12-01T09:30:00.000Z',
+      passed_at: null,
+      summary: 'failed 2 of 7 cases',
+      hint: 'Subtract the maximum first.',
+      misconception: 'no max subtraction',
+      duration_ms: 4
+    };
+    roadmap.exerciseProgress = (id: string) =>
+      id === SOFTMAX ? recorded : null;
+    (roadmap.changed as Signal<any, void>).emit(); // the progress has loaded
+    const result = () =>
+      panel.node.querySelector<HTMLElement>(
+        `.mlmath-lab-check-result[data-exercise-id="${SOFTMAX}"]`
+      );
+    await waitFor(() => result()?.dataset.recorded === 'true');
+    expect(result()?.dataset.status).toBe('failed');
+    expect(
+      result()?.querySelector('.mlmath-lab-check-summary')?.textContent
+    ).toBe('failed 2 of 7 cases');
+    expect(
+      result()?.querySelector('.mlmath-lab-check-recorded')?.textContent
+    ).toMatch(/^Your last check, on 2026-12-0[12] \d\d:30\. Check again/);
+    expect(result()?.querySelector('.mlmath-lab-check-hint')?.textContent).toBe(
+      'Hint: Subtract the maximum first.'
+    );
+    // another exercise, never checked: nothing shown
+    expect(
+      panel.node.querySelector(
+        '.mlmath-lab-check-result[data-exercise-id="01-linear-algebra/dot_loop"][data-status]'
+      )
+    ).toBeNull();
   });
 
   it('records a test cell run by hand', async () => {

@@ -224,6 +224,55 @@ describe('renderCheckOutcome', () => {
     );
   });
 
+  it('offers to run the cell that defines a missing name, then check again', () => {
+    const runCells = jest.fn();
+    const outcome: ICheckOutcome = {
+      ...fromResult(makeResult(SOFTMAX, 'error')),
+      missingName: { name: 'np', cells: [1] }
+    };
+    const node = render(outcome, true, { runCells });
+    const button = node.querySelector<HTMLButtonElement>(
+      'button.mlmath-lab-run-setup'
+    );
+    expect(button?.textContent).toBe(
+      'Run cell 2 (defines np), then check again'
+    );
+    button!.click();
+    expect(runCells).toHaveBeenCalledWith([1]);
+  });
+
+  it('shows the elapsed time and a Stop button once a check runs past 2 s', () => {
+    jest.useFakeTimers();
+    try {
+      const interrupt = jest.fn();
+      const view = new CheckResultView({
+        showHints: () => true,
+        actions: { interrupt }
+      });
+      view.setOutcome({
+        ...makeOutcome(SOFTMAX, 'busy', 'Checking…'),
+        startedAt: Date.now()
+      });
+      expect(view.node.querySelector('.mlmath-lab-stop')).toBeNull();
+      jest.advanceTimersByTime(1000);
+      expect(view.node.querySelector('.mlmath-lab-check-elapsed')).toBeNull();
+      jest.advanceTimersByTime(2000);
+      expect(
+        view.node.querySelector('.mlmath-lab-check-elapsed')?.textContent
+      ).toBe('3 s');
+      view.node.querySelector<HTMLButtonElement>('.mlmath-lab-stop')!.click();
+      expect(interrupt).toHaveBeenCalledTimes(1);
+      // the result replaces them, and the counter stops
+      view.setOutcome(fromResult(makeResult(SOFTMAX, 'passed')));
+      jest.advanceTimersByTime(2000);
+      expect(view.node.querySelector('.mlmath-lab-stop')).toBeNull();
+      expect(view.node.querySelector('.mlmath-lab-check-elapsed')).toBeNull();
+      view.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('replaces the previous status when rendered again', () => {
     const node = render(fromResult(makeResult(SOFTMAX, 'failed')));
     renderCheckOutcome(node, makeOutcome(SOFTMAX, 'busy', 'Checking…'), {

@@ -3,6 +3,7 @@
  */
 
 import {
+  checkAllSummary,
   CheckMessages,
   CheckRunner,
   parseCheckResult,
@@ -28,6 +29,7 @@ function fakeRoadmap(): IRoadmapModel & { recordCheck: jest.Mock } {
     changed: null as any,
     recordCheck: jest.fn().mockResolvedValue(true),
     exerciseState: () => 'not-tried',
+    exerciseProgress: () => null,
     hasExercise: () => true,
     exerciseTitle: (id: string) =>
       id === SOFTMAX ? 'Numerically stable softmax' : null
@@ -173,6 +175,57 @@ describe('CheckRunner', () => {
     expect(roadmap.recordCheck).toHaveBeenCalledWith(
       expect.objectContaining({ status: 'error', passed: false })
     );
+  });
+
+  it('offers to run the setup cell that defines a missing name (np after a restart)', async () => {
+    const pending = runner.runCheck(SOFTMAX);
+    await flush();
+    session.kernel.lastFuture.error('NameError', "name 'np' is not defined", [
+      "NameError: name 'np' is not defined"
+    ]);
+    session.kernel.lastFuture.reply('error');
+    const outcome = await pending;
+    expect(outcome.status).toBe('error');
+    const imports = nb.cells.findIndex(c =>
+      String(Array.isArray(c.source) ? c.source.join('') : c.source).includes(
+        'import numpy as np'
+      )
+    );
+    expect(outcome.missingName).toEqual({ name: 'np', cells: [imports] });
+    expect(outcome.result?.hint).toBe(
+      'np is defined in a cell above that has not run since the kernel started: run it, then check again.'
+    );
+  });
+
+  it('offers the same when the function raised NameError on every case', async () => {
+    const pending = runner.runCheck(SOFTMAX);
+    await flush();
+    const raising = {
+      name: 'small logits',
+      status: 'error' as const,
+      message: "Your code raised NameError: name 'np' is not defined",
+      got: '',
+      expected: '',
+      error: "Your code raised NameError: name 'np' is not defined"
+    };
+    session.kernel.lastFuture.display(
+      makeResult(SOFTMAX, 'error', {
+        summary: 'your code raised an error on 2 of 2 cases',
+        cases: [raising, { ...raising, name: 'huge logits' }]
+      })
+    );
+    session.kernel.lastFuture.reply('error');
+    const outcome = await pending;
+    expect(outcome.status).toBe('error');
+    expect(outcome.missingName?.name).toBe('np');
+    expect(outcome.missingName?.cells).toHaveLength(1);
+    expect(outcome.result?.hint).toMatch(/^np is defined in a cell above/);
+    // a failure that is not about a missing name gets no offer
+    const failing = runner.runCheck(SOFTMAX);
+    await flush();
+    session.kernel.lastFuture.display(makeResult(SOFTMAX, 'failed'));
+    session.kernel.lastFuture.reply('error');
+    expect((await failing).missingName).toBeUndefined();
   });
 
   it('turns KeyboardInterrupt, a missing library and UnknownExercise into plain messages', async () => {
@@ -448,6 +501,42 @@ describe('CheckRunner saving before a check', () => {
     );
     expect(roadmap.recordCheck).not.toHaveBeenCalled();
     runner.dispose();
+  });
+});
+
+describe('checkAllSummary', () => {
+  const outcome = (status: ICheckOutcome['status'], message = '') => ({
+    exercise: 'x/y',
+    status,
+    result: null,
+    message,
+    elapsedMs: null
+  });
+
+  it('counts passed, not passing and stubs over all the exercises', () => {
+    const outcomes = [
+      outcome('passed'),
+      outcome('failed'),
+      outcome('error'),
+      outcome('not_implemented'),
+      outcome('not_implemented')
+    ];
+    expect(checkAllSummary(outcomes, 5)).toEqual({
+      message:
+        'Check all: 1 of 5 passed · 2 not passing · 2 not implemented yet',
+      allPassed: false
+    });
+    expect(checkAllSummary([outcome('passed'), outcome('passed')], 2)).toEqual({
+      message: 'Check all: 2 of 2 passed',
+      allPassed: true
+    });
+  });
+
+  it('says why it stopped early', () => {
+    const outcomes = [outcome('passed'), outcome('dead', CheckMessages.dead)];
+    expect(checkAllSummary(outcomes, 9).message).toBe(
+      `Check all: 1 of 9 passed · 1 without a result. Stopped after 2: ${CheckMessages.dead}`
+    );
   });
 });
 

@@ -4,6 +4,7 @@
 
 import {
   buildCheckCode,
+  cellsDefining,
   cellSource,
   exerciseAt,
   findExercises,
@@ -211,5 +212,44 @@ describe('buildCheckCode', () => {
       'check("01-linear-algebra/softmax", softmax)'
     );
     expect(locateLine(segments, 10_000)).toBeNull();
+  });
+});
+
+describe('cellsDefining', () => {
+  const code = (source: string): ICellLike => ({
+    cell_type: 'code',
+    source,
+    metadata: {}
+  });
+
+  it('finds the setup cells above an exercise that define a name', () => {
+    const cells = [
+      code('import matplotlib.pyplot as plt\nimport numpy as np'),
+      { cell_type: 'markdown', source: 'np = numbers', metadata: {} },
+      code('from math import pi, tau\nrng = np.random.default_rng(0)'),
+      code('def helper(x):\n    np = 1\n    return x'),
+      code('import numpy\nclass Layer:\n    pass'),
+      code('def dot_loop(u, v):\n    return np.dot(u, v)'),
+      code('np = None')
+    ];
+    expect(cellsDefining(cells, 'np', 5)).toEqual([0]);
+    expect(cellsDefining(cells, 'plt', 5)).toEqual([0]);
+    expect(cellsDefining(cells, 'tau', 5)).toEqual([2]);
+    expect(cellsDefining(cells, 'rng', 5)).toEqual([2]);
+    expect(cellsDefining(cells, 'numpy', 5)).toEqual([4]);
+    expect(cellsDefining(cells, 'Layer', 5)).toEqual([4]);
+    expect(cellsDefining(cells, 'helper', 5)).toEqual([3]);
+    // not at the top level, not above the exercise, or not a name at all
+    expect(cellsDefining(cells, 'x', 5)).toEqual([]);
+    expect(cellsDefining(cells, 'np', 0)).toEqual([]);
+    expect(cellsDefining(cells, 'n.p', 5)).toEqual([]);
+  });
+
+  it('finds the imports cell of the 01 notebook for np', () => {
+    const nb = releaseVersion(loadNotebook());
+    const first = findExercises(nb.cells)[0];
+    const defining = cellsDefining(nb.cells, 'np', first.solutionIndices[0]);
+    expect(defining).toHaveLength(1);
+    expect(cellSource(nb.cells[defining[0]])).toContain('import numpy as np');
   });
 });

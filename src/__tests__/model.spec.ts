@@ -392,3 +392,86 @@ describe('RoadmapModel', () => {
     });
   });
 });
+
+describe('RoadmapModel across tabs', () => {
+  /** Two tabs' channels: what one posts, the other hears (never itself). */
+  function linkedTabs(): [RoadmapModel.ISync, RoadmapModel.ISync] {
+    const listeners = new Map<
+      RoadmapModel.ISync,
+      (m: RoadmapModel.ISyncMessage) => void
+    >();
+    const posted: RoadmapModel.ISyncMessage[] = [];
+    const make = (): RoadmapModel.ISync => {
+      const sync: RoadmapModel.ISync = {
+        post: message => {
+          posted.push(message);
+          for (const [other, listen] of listeners) {
+            if (other !== sync) {
+              listen(message);
+            }
+          }
+        },
+        listen: handler => {
+          listeners.set(sync, handler);
+        },
+        close: () => listeners.delete(sync)
+      };
+      return sync;
+    };
+    return [make(), make()];
+  }
+
+  beforeEach(() => {
+    jest.resetAllMocks();
+    mocked.fetchRoadmap.mockResolvedValue(makeRoadmap());
+    mocked.fetchProgress.mockResolvedValue(makeProgress());
+  });
+
+  it('a check recorded in one tab reaches the other without a refresh', async () => {
+    const [left, right] = linkedTabs();
+    const lab = new RoadmapModel({ sync: left });
+    const notebook7 = new RoadmapModel({ sync: right });
+    await Promise.all([lab.refresh(), notebook7.refresh()]);
+    expect(notebook7.exerciseState('01-linear-algebra/kl_divergence')).toBe(
+      'not-tried'
+    );
+
+    const recorded = entry('passed');
+    mocked.postCheck.mockResolvedValue({
+      exercise: '01-linear-algebra/kl_divergence',
+      progress: recorded
+    });
+    const progress = makeProgress();
+    progress.exercises['01-linear-algebra/kl_divergence'] = recorded;
+    mocked.fetchProgress.mockResolvedValue(progress);
+    const changed = jest.fn();
+    notebook7.changed.connect(changed);
+
+    await lab.recordCheck(makeResult('01-linear-algebra/kl_divergence'));
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(changed).toHaveBeenCalled();
+    expect(notebook7.exerciseState('01-linear-algebra/kl_divergence')).toBe(
+      'passed'
+    );
+    lab.dispose();
+    notebook7.dispose();
+  });
+
+  it('the learning path chosen in one tab is chosen in the other, once', async () => {
+    const [left, right] = linkedTabs();
+    const postLeft = jest.spyOn(left, 'post');
+    const postRight = jest.spyOn(right, 'post');
+    const lab = new RoadmapModel({ sync: left });
+    const notebook7 = new RoadmapModel({ sync: right });
+    await Promise.all([lab.refresh(), notebook7.refresh()]);
+
+    await lab.selectPath('researcher');
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(notebook7.selectedPath?.id).toBe('researcher');
+    // the other tab follows without telling back: no echo, no loop
+    expect(postLeft).toHaveBeenCalledTimes(1);
+    expect(postRight).not.toHaveBeenCalled();
+    lab.dispose();
+    notebook7.dispose();
+  });
+});

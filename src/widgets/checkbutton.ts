@@ -8,8 +8,8 @@
  * first time), so it comes and goes with the cell as it scrolls in and out of view.
  */
 
-import { ISessionContext } from '@jupyterlab/apputils';
-import { Cell, ICodeCellModel } from '@jupyterlab/cells';
+import { ISessionContext, Notification } from '@jupyterlab/apputils';
+import { Cell, CodeCell, ICodeCellModel } from '@jupyterlab/cells';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import {
   INotebookModel,
@@ -21,7 +21,13 @@ import { checkIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { IDisposable } from '@lumino/disposable';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
-import { CheckRunner, cellsOfModel, resultFromBundle } from '../checkrunner';
+import {
+  checkAllSummary,
+  CheckRunner,
+  cellsOfModel,
+  outcomeFromProgress,
+  resultFromBundle
+} from '../checkrunner';
 import { IExerciseCells } from '../exercises';
 import { KernelConnector } from '../kernelconnector';
 import { SettingsHolder } from '../settings';
@@ -69,14 +75,30 @@ export class CheckCellWidget extends Widget {
         },
         startKernel: () => {
           void this._runner.startKernel().then(() => this.check());
-        }
+        },
+        runCells: options.runCells
+          ? cells => {
+              void options.runCells!(cells).then(() => this.check());
+            }
+          : undefined
       }
     });
     // The result view is a child node managed by hand: this widget is a leaf for Lumino.
     this.node.appendChild(this._result.node);
 
+    this._lastRecorded = options.lastRecorded ?? (() => null);
     this._runner.outcomeChanged.connect(this._onOutcome, this);
     this._show(this._runner.outcome(this._exercise));
+  }
+
+  /**
+   * Show the last recorded check again when this session has not checked yet (the progress
+   * may load after the button is placed).
+   */
+  showRecorded(): void {
+    if (this._runner.outcome(this._exercise) === null) {
+      this._show(null);
+    }
   }
 
   /**
@@ -139,6 +161,7 @@ export class CheckCellWidget extends Widget {
   }
 
   private _show(outcome: ICheckOutcome | null): void {
+    outcome = outcome ?? this._lastRecorded();
     const working = outcome !== null && isTransient(outcome.status);
     this._button.disabled = working;
     this._button.textContent = working ? 'Checking…' : 'Check';
@@ -152,6 +175,7 @@ export class CheckCellWidget extends Widget {
   private _button: HTMLButtonElement;
   private _label: HTMLSpanElement;
   private _result: CheckResultView;
+  private _lastRecorded: () => ICheckOutcome | null;
 }
 
 export namespace CheckCellWidget {
@@ -160,6 +184,17 @@ export namespace CheckCellWidget {
     title: string | null;
     runner: CheckRunner;
     showHints: () => boolean;
+    /**
+     * The last check recorded in the progress, shown until this session checks (null:
+     * none).
+     */
+    lastRecorded?: () => ICheckOutcome | null;
+
+    /**
+     * Run these cells of the notebook, as the student would (offered when the check misses
+     * a name they define).
+     */
+    runCells?: (cells: number[]) => Promise<void>;
   }
 }
 
@@ -193,7 +228,7 @@ export class NotebookChecks implements IDisposable {
       className: 'mlmath-lab-check-all',
       tooltip: 'Check every exercise of this notebook',
       onClick: () => {
-        void this.runner.checkAll();
+        void this.checkAll();
       }
     });
     this._checkAll.addClass('mlmath-lab-check-all-item');
@@ -224,6 +259,23 @@ export class NotebookChecks implements IDisposable {
 
   get isDisposed(): boolean {
     return this._isDisposed;
+  }
+
+  /**
+   * Check every exercise, then say in one line how it went (a notification).
+   */
+  async checkAll(): Promise<ICheckOutcome[]> {
+    const total = this.exercises().length;
+    const outcomes = await this.runner.checkAll();
+    if (!this._isDisposed && total > 0) {
+      const { message, allPassed } = checkAllSummary(outcomes, total);
+      if (allPassed) {
+        Notification.success(message, { autoClose: 6000 });
+      } else {
+        Notification.info(message, { autoClose: 8000 });
+      }
+    }
+    return outcomes;
   }
 
   /**
@@ -289,6 +341,7 @@ export class NotebookChecks implements IDisposable {
       const widget = this._decorations.get(cell);
       if (widget) {
         widget.setTitle(this._roadmap?.exerciseTitle(exercise.id) ?? null);
+        widget.showRecorded();
       } else {
         this._decorate(cell, exercise);
       }
@@ -311,6 +364,24 @@ export class NotebookChecks implements IDisposable {
     this._checkAll.dispose();
     this.runner.dispose();
     this._connector.dispose();
+  }
+
+  /**
+   * Run cells of this notebook in order, as the student would run them (outputs and
+   * execution counts recorded); stops at the first that fails.
+   */
+  private async _runCells(indices: number[]): Promise<void> {
+    const notebook = this._panel.content;
+    for (const index of indices) {
+      const cell = notebook.widgets[index];
+      if (!(cell instanceof CodeCell)) {
+        continue;
+      }
+      const reply = await CodeCell.execute(cell, this._panel.sessionContext);
+      if (reply && reply.content.status !== 'ok') {
+        return;
+      }
+    }
   }
 
   /**
@@ -342,7 +413,16 @@ export class NotebookChecks implements IDisposable {
       exercise: exercise.id,
       title: this._roadmap?.exerciseTitle(exercise.id) ?? null,
       runner: this.runner,
-      showHints: () => this._settings.current.showHints
+      showHints: () => this._settings.current.showHints,
+      runCells: cells => this._runCells(cells),
+      lastRecorded: () => {
+        const progress = this._roadmap?.exerciseProgress(exercise.id) ?? null;
+        if (!progress) {
+          return null;
+        }
+        const title = this._roadmap?.exerciseTitle(exercise.id) ?? null;
+        return outcomeFromProgress(exercise.id, title, progress);
+      }
     });
     this._decorations.set(cell, widget);
     // A cell outside the viewport of a windowed notebook has no children until it is first

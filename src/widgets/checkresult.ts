@@ -31,6 +31,11 @@ export interface ICheckResultActions {
    * Start a kernel (offered when there is none).
    */
   startKernel?: () => void;
+
+  /**
+   * Run these cells, then check again (offered when a name they define is missing).
+   */
+  runCells?: (cells: number[]) => void;
 }
 
 /**
@@ -102,6 +107,26 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /**
+ * How long a check runs before its elapsed time and a Stop button are shown.
+ */
+export const STOP_AFTER_MS = 2000;
+
+/**
+ * A recorded check's time, in the student's own time zone: "2026-12-03 07:40".
+ */
+export function formatWhen(iso: string): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) {
+    return iso;
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ` +
+    `${pad(when.getHours())}:${pad(when.getMinutes())}`
+  );
+}
+
+/**
  * The summary of a pass on the visible cases of an exercise that has hidden ones: the check
  * cannot say more than that.
  */
@@ -136,6 +161,11 @@ export function renderCheckOutcome(
   node.classList.add(`mlmath-lab-mod-${outcome.status}`);
   node.dataset.exerciseId = outcome.exercise;
   node.dataset.status = outcome.status;
+  if (outcome.recordedAt) {
+    node.dataset.recorded = 'true';
+  } else {
+    delete node.dataset.recorded;
+  }
   node.setAttribute('role', isTransient(outcome.status) ? 'status' : 'group');
   node.setAttribute('aria-live', 'polite');
 
@@ -163,6 +193,15 @@ export function renderCheckOutcome(
     );
   }
   node.appendChild(header);
+  if (outcome.recordedAt) {
+    node.appendChild(
+      el(
+        'div',
+        'mlmath-lab-check-recorded',
+        `Your last check, on ${formatWhen(outcome.recordedAt)}. Check again to see each case.`
+      )
+    );
+  }
 
   if (result) {
     if (result.status === 'not_implemented') {
@@ -242,6 +281,22 @@ export function renderCheckOutcome(
     button.addEventListener('click', () => interrupt());
     buttons.push(button);
   }
+  if (outcome.missingName && actions.runCells) {
+    const run = actions.runCells;
+    const { name, cells } = outcome.missingName;
+    const which =
+      cells.length === 1
+        ? `cell ${cells[0] + 1}`
+        : `cells ${cells.map(i => i + 1).join(', ')}`;
+    const button = el(
+      'button',
+      'jp-Button jp-mod-styled jp-mod-accept mlmath-lab-run-setup',
+      `Run ${which} (defines ${name}), then check again`
+    );
+    button.type = 'button';
+    button.addEventListener('click', () => run(cells));
+    buttons.push(button);
+  }
   if (outcome.status === 'no-kernel' && actions.startKernel) {
     const start = actions.startKernel;
     const button = el(
@@ -291,6 +346,7 @@ export class CheckResultView extends Widget {
    */
   refresh(): void {
     if (!this._outcome) {
+      clearInterval(this._ticker);
       this.node.replaceChildren();
       delete this.node.dataset.status;
       this.hide();
@@ -301,10 +357,66 @@ export class CheckResultView extends Widget {
       actions: this._options.actions
     });
     this.show();
+    this._followElapsed();
+  }
+
+  /**
+   * While a check runs: its elapsed time, every second, and after `STOP_AFTER_MS` a Stop
+   * button that interrupts the kernel (a quick check shows neither).
+   */
+  private _followElapsed(): void {
+    clearInterval(this._ticker);
+    const outcome = this._outcome;
+    if (!outcome || outcome.status !== 'busy' || !outcome.startedAt) {
+      return;
+    }
+    const startedAt = outcome.startedAt;
+    const tick = () => {
+      if (this.isDisposed || this._outcome !== outcome) {
+        clearInterval(this._ticker);
+        return;
+      }
+      const elapsed = Date.now() - startedAt;
+      if (elapsed < STOP_AFTER_MS) {
+        return;
+      }
+      let counter = this.node.querySelector<HTMLElement>(
+        '.mlmath-lab-check-elapsed'
+      );
+      if (!counter) {
+        counter = el('span', 'mlmath-lab-check-elapsed', '');
+        this.node
+          .querySelector('.mlmath-lab-check-header')
+          ?.appendChild(counter);
+        const interrupt = this._options.actions?.interrupt;
+        if (interrupt) {
+          const stop = el(
+            'button',
+            'jp-Button jp-mod-styled jp-mod-warn mlmath-lab-stop',
+            'Stop'
+          );
+          stop.type = 'button';
+          stop.title = 'Interrupt the kernel: stops this check';
+          stop.addEventListener('click', () => interrupt());
+          const row = el('div', 'mlmath-lab-check-actions');
+          row.appendChild(stop);
+          this.node.appendChild(row);
+        }
+      }
+      counter.textContent = `${Math.floor(elapsed / 1000)} s`;
+    };
+    this._ticker = setInterval(tick, 1000);
+    tick();
+  }
+
+  dispose(): void {
+    clearInterval(this._ticker);
+    super.dispose();
   }
 
   private _outcome: ICheckOutcome | null = null;
   private _options: CheckResultView.IOptions;
+  private _ticker: ReturnType<typeof setInterval> | undefined = undefined;
 }
 
 export namespace CheckResultView {

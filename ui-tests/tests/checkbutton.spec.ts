@@ -197,6 +197,31 @@ test('a known mistake shows its hint: softmax without the max subtraction', asyn
   );
 });
 
+test('a check that misses np offers to run the imports cell, then checks again', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  // A fresh kernel: the imports cell has not run.
+  const solution = await cellIndex(page, 'softmax_solution');
+  await setCellSource(page, solution, SOFTMAX_WITHOUT_MAX);
+  const raised = await clickCheck(page, 'softmax', 'error');
+  await expect(raised).toContainText("NameError: name 'np' is not defined");
+  const run = raised.locator('button.mlmath-lab-run-setup');
+  await expect(run).toHaveText(
+    /^Run cell \d+ \(defines np\), then check again$/
+  );
+  await run.click();
+  // the imports ran, and the check again: now it reaches the student's real mistake
+  await expect(checkResult(page, 'softmax')).toHaveAttribute(
+    'data-status',
+    'failed',
+    { timeout: CHECK_TIMEOUT }
+  );
+  await expect(
+    checkResult(page, 'softmax').locator('.mlmath-lab-check-hint')
+  ).toContainText('overflow');
+});
+
 test('the check of the active cell and of all cells run from commands', async ({
   page
 }) => {
@@ -221,6 +246,10 @@ test('the check of the active cell and of all cells run from commands', async ({
       { timeout: CHECK_TIMEOUT }
     );
   }
+  // ...and one line says how it went.
+  await expect(
+    page.getByText('Check all: 0 of 9 passed · 9 not implemented yet')
+  ).toBeVisible({ timeout: CHECK_TIMEOUT });
 });
 
 test('a dead kernel is reported, not waited for', async ({ page }) => {
@@ -280,5 +309,34 @@ test.describe('with a 2 s check timeout', () => {
     await interrupt.click();
     // Interrupted: the kernel is idle again long before the sleep would have ended.
     await waitForKernelIdle(page, 10_000);
+  });
+});
+
+test.describe('a long check', () => {
+  test.use(UNMOCKED_KERNELS);
+
+  test('shows its elapsed time and a Stop button that interrupts it', async ({
+    page
+  }) => {
+    await openCourseNotebook(page);
+    await waitForKernelIdle(page);
+    const solution = await cellIndex(page, 'dot_loop_solution');
+    await setCellSource(page, solution, DOT_LOOP_SLEEPING);
+    await checkButton(page, 'dot_loop').click();
+
+    const result = checkResult(page, 'dot_loop');
+    const stop = result.locator('button.mlmath-lab-stop');
+    await expect(stop).toBeVisible({ timeout: 15_000 });
+    await expect(result.locator('.mlmath-lab-check-elapsed')).toHaveText(
+      /^\d+ s$/
+    );
+    await stop.click();
+    // Stopped long before the 30 s of sleep, and said so.
+    await expect(result).toHaveAttribute('data-status', 'error', {
+      timeout: 10_000
+    });
+    await expect(result.locator('.mlmath-lab-check-summary')).toHaveText(
+      'The check was interrupted.'
+    );
   });
 });

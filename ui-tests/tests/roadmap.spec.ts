@@ -16,8 +16,10 @@ import {
   isCellInNotebookViewport,
   isPassed,
   MOCK_SETTINGS,
+  NOTEBOOK,
   openCourseNotebook,
   openRoadmap,
+  recordedResult,
   reloadLab,
   roadmap,
   roadmapExercise,
@@ -186,6 +188,32 @@ test('a checklist tick is kept after a reload', async ({ page }) => {
   }
 });
 
+test('the last check of an exercise is shown again under it after a reload', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  await solveAndCheckDotLoop(page); // saved first: the solution is on disk
+  await reloadLab(page);
+  // open it as it is on disk (not put back): the layout may have restored it already
+  await page.evaluate(
+    path => window.jupyterapp.commands.execute('docmanager:open', { path }),
+    NOTEBOOK
+  );
+  await expect(
+    page.locator('.jp-NotebookPanel:visible .jp-Cell').first()
+  ).toBeVisible();
+  const recorded = recordedResult(page, 'dot_loop');
+  await expect(recorded).toHaveAttribute('data-status', 'passed', {
+    timeout: 30_000
+  });
+  await expect(recorded.locator('.mlmath-lab-check-recorded')).toContainText(
+    'Your last check, on'
+  );
+  await expect(recorded.locator('.mlmath-lab-check-summary')).toContainText(
+    'passed'
+  );
+});
+
 test('a pass stays earned when a later check fails', async ({ page }) => {
   test.setTimeout(180_000);
   await openCourseNotebook(page);
@@ -235,4 +263,25 @@ test('a passed check is shown after a page reload and by the progress API', asyn
     'data-status',
     'passed'
   );
+});
+
+test('a check recorded in one tab reaches the roadmap of another tab', async ({
+  page,
+  context,
+  baseURL
+}) => {
+  // A second tab on the same server: its roadmap opens on start, with every module open.
+  const other = await context.newPage();
+  await other.goto(`${baseURL}/lab`);
+  const row = other.locator(
+    `#mlmath-lab-roadmap .mlmath-lab-roadmap-exercise[data-exercise-id="${exerciseId('rank_k_approx')}"] button`
+  );
+  await expect(row).toHaveAttribute('title', /.+/, { timeout: 60_000 });
+  const before = (await row.getAttribute('title')) ?? '';
+
+  await openCourseNotebook(page);
+  await clickCheck(page, 'rank_k_approx', /^(not_implemented|failed)$/);
+  // one more check in its details, with no reload of the other tab
+  await expect(row).not.toHaveAttribute('title', before, { timeout: 15_000 });
+  await other.close();
 });

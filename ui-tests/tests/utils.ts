@@ -345,9 +345,16 @@ export const checkButton = (page: IJupyterLabPageFixture, gradeId: string) =>
     `.jp-NotebookPanel:visible button.mlmath-lab-check-button[data-exercise-id="${exerciseId(gradeId)}"]`
   );
 
+/** The result of a check of this session (not the last one recorded, shown after a reload). */
 export const checkResult = (page: IJupyterLabPageFixture, gradeId: string) =>
   page.locator(
-    `.jp-NotebookPanel:visible .mlmath-lab-check-result[data-exercise-id="${exerciseId(gradeId)}"]`
+    `.jp-NotebookPanel:visible .mlmath-lab-check-result[data-exercise-id="${exerciseId(gradeId)}"]:not([data-recorded])`
+  );
+
+/** The last check recorded in the progress, shown under the exercise after a reload. */
+export const recordedResult = (page: IJupyterLabPageFixture, gradeId: string) =>
+  page.locator(
+    `.jp-NotebookPanel:visible .mlmath-lab-check-result[data-exercise-id="${exerciseId(gradeId)}"][data-recorded="true"]`
   );
 
 /** Open the roadmap sidebar with its command and wait for it. */

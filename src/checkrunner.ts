@@ -171,11 +171,13 @@ export function checkAllSummary(
 /**
  * The last check recorded in the progress, as an outcome to show under the cell after a
  * reload: its status, summary and hint (the cases are not stored: check again to see them).
+ * `hiddenCases`: the exercise has hidden ones, so a recorded pass says it was the visible.
  */
 export function outcomeFromProgress(
   exercise: string,
   title: string | null,
-  progress: IExerciseProgress
+  progress: IExerciseProgress,
+  hiddenCases = false
 ): ICheckOutcome {
   const status = progress.outcome ?? progress.status;
   return {
@@ -196,7 +198,8 @@ export function outcomeFromProgress(
     },
     message: '',
     elapsedMs: null,
-    recordedAt: progress.last_checked ?? undefined
+    recordedAt: progress.last_checked ?? undefined,
+    ...(hiddenCases ? { hiddenCases: true } : {})
   };
 }
 

@@ -5,13 +5,18 @@
 
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 
-import { makeOutcome } from '../checkrunner';
+import { makeOutcome, outcomeFromProgress } from '../checkrunner';
 import extension, {
   CheckResultRenderer,
   rendererFactory
 } from '../mimerenderer';
 import { DEFAULT_SETTINGS, SettingsHolder } from '../settings';
-import { CHECK_MIME_TYPE, ICheckOutcome, ICheckResult } from '../tokens';
+import {
+  CHECK_MIME_TYPE,
+  ICheckOutcome,
+  ICheckResult,
+  IExerciseProgress
+} from '../tokens';
 import {
   CheckResultView,
   formatDuration,
@@ -98,6 +103,28 @@ describe('renderCheckOutcome', () => {
     const failed = makeResult(SOFTMAX, 'failed');
     expect(summary(render({ ...fromResult(failed), hiddenCases: true }))).toBe(
       'failed 2 of 7 cases'
+    );
+  });
+
+  it('says a recorded pass covered the visible cases where there are hidden ones', () => {
+    const progress: IExerciseProgress = {
+      status: 'passed',
+      outcome: 'passed',
+      attempts: 1,
+      last_checked: '2026-12-01T09:30:00.000Z',
+      passed_at: '2026-12-01T09:30:00.000Z',
+      summary: 'passed all 7 cases',
+      hint: null,
+      misconception: null,
+      duration_ms: 3
+    };
+    const summary = (outcome: ICheckOutcome) =>
+      render(outcome).querySelector('.mlmath-lab-check-summary')?.textContent;
+    expect(summary(outcomeFromProgress(SOFTMAX, null, progress, true))).toBe(
+      'the visible cases passed · more cases run when your work is graded'
+    );
+    expect(summary(outcomeFromProgress(SOFTMAX, null, progress))).toBe(
+      'passed all 7 cases'
     );
   });
 

@@ -421,7 +421,12 @@ export class NotebookChecks implements IDisposable {
           return null;
         }
         const title = this._roadmap?.exerciseTitle(exercise.id) ?? null;
-        return outcomeFromProgress(exercise.id, title, progress);
+        return outcomeFromProgress(
+          exercise.id,
+          title,
+          progress,
+          exercise.hiddenCases
+        );
       }
     });
     this._decorations.set(cell, widget);

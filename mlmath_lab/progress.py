@@ -97,9 +97,8 @@ def _exercise_problem(entry: Any) -> str | None:
     for key, valid in checks:
         if key not in entry or not valid(entry[key]):
             return f"has a missing or invalid {key!r}"
-    if (
-        "outcome" in entry and entry["outcome"] not in OUTCOMES
-    ):  # absent in files written before it existed
+    # "outcome" is absent in files written before it existed
+    if "outcome" in entry and entry["outcome"] not in OUTCOMES:
         return "has an invalid 'outcome'"
     return None
 

@@ -409,7 +409,8 @@ class Autograder(LoggingConfigurable):
             file_digest = _file_digest(path)
             try:
                 output, resources = sanitizer.sanitize(str(path))
-                nb = nbformat.reads(output, as_version=nbformat.NO_CONVERT)
+                # the text nbformat validated as it wrote it: parsed, not checked again
+                nb = nbformat.reader.reads(output)
             except Exception as error:
                 where = os.path.relpath(path, coursedir.root)
                 copies = _duplicated_grade_ids(path)

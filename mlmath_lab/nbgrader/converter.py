@@ -9,6 +9,7 @@ Everything else is nbgrader's own code.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import shutil
 import tempfile
@@ -75,6 +76,9 @@ class _ConverterMixin:
     def sanitized(self, filename: str) -> Execution | None:
         raise NotImplementedError
 
+    def written_by_pass_1(self, filename: str, text: str) -> bool:
+        raise NotImplementedError
+
 
 def _owner(preprocessor: Any) -> _ConverterMixin:
     owner = preprocessor.parent
@@ -91,12 +95,24 @@ _CONVERSION_RESOURCES = ("metadata", "nbgrader", "unique_key", "output_files_dir
 
 
 def _reusing_exporter_class() -> type:
-    from nbconvert.exporters import NotebookExporter
+    import nbformat
+    from nbconvert.exporters import Exporter, NotebookExporter
 
     class ReusingExporter(NotebookExporter):  # type: ignore[misc, valid-type]
-        """nbgrader's notebook exporter. In pass 2's sanitize step, when pass 1 exported this
-        very file (same bytes, same preprocessors), its output is taken instead of computed
-        twice: read, validated, sanitized, validated and serialised again."""
+        """nbgrader's notebook exporter, without doing the same work twice.
+
+        - In pass 2's sanitize step, when pass 1 exported this very file (same bytes, same
+          preprocessors), its output is taken instead of computed again.
+        - Pass 2's autograde step reads the file that step wrote: when it holds pass 1's
+          output text, whose notebook nbformat validated as it wrote it, it is parsed
+          without validating it again (nbformat's check on reading only logs).
+        - After the preprocessors, the notebook is validated strictly, as nbformat's writer
+          is about to: a notebook valid so is valid under nbconvert's relaxed rule too, and
+          is written without a second validation or a deep copy of the outputs. Otherwise
+          nbconvert's own relaxed check runs and fails the notebook as it always does.
+        """
+
+        _strictly_valid: Any = None  # the notebook last found strictly valid
 
         def from_filename(
             self, filename: str, resources: dict[str, Any] | None = None, **kw: Any
@@ -109,7 +125,67 @@ def _reusing_exporter_class() -> type:
                 resources[key] = copy.deepcopy(value)
             return done.output, resources
 
+        def from_file(
+            self, file_stream: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[Any, dict[str, Any]]:
+            text = file_stream.read()
+            if _owner(self).written_by_pass_1(getattr(file_stream, "name", ""), text):
+                nb = nbformat.reader.reads(text)  # nbformat.read, less its logging check
+            else:
+                nb = nbformat.reads(text, as_version=4)  # what nbconvert's from_file does
+            return self.from_notebook_node(nb, resources=resources, **kw)
+
+        def _validate_preprocessor(self, nbc: Any, preprocessor: Any) -> None:
+            try:
+                nbformat.validate(nbc)  # nbformat.writes' own check
+            except nbformat.ValidationError:
+                self._strictly_valid = None
+                super()._validate_preprocessor(nbc, preprocessor)  # relaxed; raises
+            else:
+                self._strictly_valid = nbc
+
+        def from_notebook_node(
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[Any, dict[str, Any]]:
+            # NotebookExporter.from_notebook_node, with the write below
+            self._strictly_valid = None
+            nb_copy, resources = Exporter.from_notebook_node(self, nb, resources, **kw)
+            assert resources is not None
+            if self.nbformat_version != nb_copy.nbformat:
+                resources["output_suffix"] = f".v{self.nbformat_version}"
+                output = nbformat.writes(nb_copy, version=self.nbformat_version)
+            else:
+                resources["output_suffix"] = ".nbconvert"
+                if self._strictly_valid is nb_copy:
+                    output = writes_validated(nb_copy)
+                else:
+                    output = nbformat.writes(nb_copy, version=self.nbformat_version)
+            if not output.endswith("\n"):
+                output = output + "\n"
+            return output, resources
+
     return ReusingExporter
+
+
+def writes_validated(nb: NotebookNode) -> str:
+    """``nbformat.writes(nb)`` for a v4 notebook that was just validated and that no one
+    reads afterwards: the same text, without validating again and without the writer's deep
+    copy (which copies every output). ``nb``'s cells are changed as the writer changes its
+    copy (sources split into lines); its metadata dict is left as it was."""
+    from nbformat.v4.nbjson import BytesEncoder
+    from nbformat.v4.rwbase import split_lines, strip_transient
+
+    nb = NotebookNode(nb)  # the exporter keeps the notebook's metadata: strip a copy
+    nb["metadata"] = NotebookNode(nb["metadata"])
+    nb = strip_transient(split_lines(nb))
+    return json.dumps(
+        nb,
+        cls=BytesEncoder,
+        indent=1,
+        sort_keys=True,
+        separators=(",", ": "),
+        ensure_ascii=False,
+    )
 
 
 def _converter_class() -> type:
@@ -189,6 +265,15 @@ def _converter_class() -> type:
             if execution is None or execution.file_digest != _file_digest(Path(filename)):
                 return None  # changed since pass 1 (or never seen): sanitize it again
             return execution
+
+        def written_by_pass_1(self, filename: str, text: str) -> bool:
+            """Whether ``text``, read from ``filename`` in pass 2's autograde step, is the
+            sanitized notebook of pass 1 (which nbformat validated as it wrote it)."""
+            submission = self.submission
+            if submission is None or self._sanitizing or not filename:
+                return False
+            execution = submission.executions.get(Path(filename).stem)
+            return execution is not None and execution.output == text
 
         def _execution(self, resources: Any) -> Execution | None:
             submission = self.submission

@@ -43,7 +43,9 @@ def _notebooks() -> list[tuple[str, nbformat.NotebookNode]]:
     return [*found, ("outputs", _with_outputs())]
 
 
-@pytest.mark.parametrize(("name", "nb"), _notebooks(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "nb"), _notebooks(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_the_text_is_nbformats_to_the_byte(name: str, nb: nbformat.NotebookNode) -> None:
     expected = nbformat.writes(nb)
     owned = copy.deepcopy(nb)

@@ -167,3 +167,67 @@ def test_a_course_row_made_by_a_failed_student_is_made_again_by_the_next(db_url:
         with student_transaction(db_url, "course"), RunGradebook(db_url):
             pass
         assert "default_course" in _course_ids(db_url)  # checked again, and committed
+
+
+def _submission_rows(url: str, student: str) -> dict[str, object]:
+    """A student's submission as rows, with the row ids replaced by what they point to."""
+    with Gradebook(url, "course") as gb:
+        submission = gb.find_submission("a1", student)
+        notebooks = {}
+        for nb in submission.notebooks:
+            notebooks[nb.notebook.name] = {
+                "flagged": nb.flagged,
+                "grades": sorted(
+                    (
+                        g.cell.name,
+                        g.cell.type,
+                        g.auto_score,
+                        g.manual_score,
+                        g.extra_credit,
+                        g.needs_manual_grade,
+                    )
+                    for g in nb.grades
+                ),
+                "comments": sorted(
+                    (c.cell.name, c.cell.type, c.auto_comment, c.manual_comment)
+                    for c in nb.comments
+                ),
+            }
+        return {
+            "timestamp": submission.timestamp,
+            "extension": submission.extension,
+            "notebooks": notebooks,
+            "dict": {k: v for k, v in submission.to_dict().items() if k != "id"},
+        }
+
+
+def test_a_new_submission_has_the_rows_nbgrader_writes(db_url: str) -> None:
+    with Gradebook(db_url, "course") as gb:
+        gb.add_assignment("a1", duedate="2026-12-01 12:00:00")
+        for notebook in ("nb1", "nb2", "empty"):
+            gb.add_notebook(notebook, "a1")
+        for notebook in ("nb1", "nb2"):
+            gb.add_grade_cell("answer", notebook, "a1", max_score=2, cell_type="code")
+            gb.add_solution_cell("answer", notebook, "a1")  # an autograded answer: both
+            gb.add_grade_cell("tests", notebook, "a1", max_score=3, cell_type="code")
+            gb.add_solution_cell("essay", notebook, "a1")
+            gb.add_task_cell("task", notebook, "a1", max_score=1, cell_type="markdown")
+        for student in ("ada", "bob"):
+            gb.add_student(student)
+        late = "2026-12-02 08:30:00.123456"
+        gb.add_submission("a1", "ada", timestamp=late)  # nbgrader's own
+
+    with shared_engine(), RunGradebook(db_url, "course") as run:
+        made = run.add_submission("a1", "bob", timestamp=late)
+        assert made.student.id == "bob"
+        assert made.total_seconds_late == pytest.approx(20.5 * 3600 + 0.123456)
+        from nbgrader.api import InvalidEntry
+
+        with pytest.raises(InvalidEntry):  # one submission per student, as in nbgrader
+            run.add_submission("a1", "bob")
+        with pytest.raises(MissingEntry):
+            run.add_submission("a1", "nobody")
+
+    ada, bob = _submission_rows(db_url, "ada"), _submission_rows(db_url, "bob")
+    assert bob == {**ada, "dict": {**ada["dict"], "student": "bob"}}  # type: ignore[dict-item]
+    assert len(ada["notebooks"]) == 3  # type: ignore[arg-type]

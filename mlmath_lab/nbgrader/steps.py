@@ -199,28 +199,30 @@ class MemoCheckCellMetadata(CheckCellMetadata):  # type: ignore[misc]
         return nb, resources
 
 
-class _FlushOnCommit:
-    """A session whose ``commit()`` only flushes: queries still see the changes."""
+class _CommitOnce:
+    """A session whose ``commit()`` does nothing: the notebook's changes are written by one
+    flush when ``BatchedSaveAutoGrades`` commits. A query before then still sees them (the
+    session flushes before every query), and a write that fails still fails the notebook."""
 
     def __init__(self, session: Any) -> None:
         self._session = session
 
     def commit(self) -> None:
-        self._session.flush()
+        pass
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
 
 
 class _OneCommitGradebook:
-    """The gradebook ``SaveAutoGrades`` writes through: commits only flush, and its
+    """The gradebook ``SaveAutoGrades`` writes through: its commits wait for the end, and its
     ``find_grade`` / ``find_comment`` answer from two queries for the whole notebook, not
     two per cell, with nbgrader's answers (the same rows, in the same session; a lookup
     nbgrader would not answer with exactly one row is asked of nbgrader itself)."""
 
     def __init__(self, gb: Gradebook) -> None:
         self._gb = gb
-        self.db = _FlushOnCommit(gb.db)
+        self.db = _CommitOnce(gb.db)
         self._rows: dict[tuple[str, str, str, str], dict[str, dict[str, list[Any]]]] = {}
 
     def __getattr__(self, name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,7 +61,30 @@ def test_lookups_answer_what_nbgrader_answers_with_two_queries_a_notebook(gb: Gr
         fresh.find_grade(name, "nb1", "a1", "ada")
     for name in ("answer", "essay", "task"):
         fresh.find_comment(name, "nb1", "a1", "ada")
-    assert len(selects) == 4  # grades: grade and task cells; comments: solution and task cells
+    # the submitted notebook; grades: grade and task cells; comments: solution and task cells
+    assert len(selects) == 5
+
+
+def test_the_lookups_use_the_index_not_a_scan_of_every_students_grades(gb: Gradebook) -> None:
+    statements: list[tuple[str, object]] = []
+
+    @event.listens_for(gb.engine, "before_cursor_execute")
+    def keep(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    lookups = _OneCommitGradebook(gb)
+    lookups.find_grade("answer", "nb1", "a1", "ada")
+    lookups.find_comment("essay", "nb1", "a1", "ada")
+    event.remove(gb.engine, "before_cursor_execute", keep)
+    assert statements
+    with gb.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            steps = [str(row[-1]) for row in plan]
+            # tables that grow with the class are searched by index, never scanned
+            scans = [s for s in steps if re.match(r"SCAN (grade|comment|submitted_|student)", s)]
+            assert not scans, (statement, steps)
 
 
 def test_a_lookup_nbgrader_cannot_answer_fails_as_in_nbgrader(gb: Gradebook) -> None:

@@ -224,6 +224,7 @@ class _OneCommitGradebook:
         self._gb = gb
         self.db = _CommitOnce(gb.db)
         self._rows: dict[tuple[str, str, str, str], dict[str, dict[str, list[Any]]]] = {}
+        self._submitted: dict[tuple[str, str, str], Any] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._gb, name)
@@ -237,7 +238,9 @@ class _OneCommitGradebook:
     def _find(self, kind: str, cell: str, notebook: str, assignment: str, student: str) -> Any:
         key = (kind, notebook, assignment, student)
         if key not in self._rows:
-            self._rows[key] = _rows_by_cell_name(self._gb.db, kind, notebook, assignment, student)
+            self._rows[key] = _rows_by_cell_name(
+                self._gb.db, kind, notebook, assignment, student, self._submitted
+            )
         # nbgrader looks among the grade (or solution) cells first, then the task cells
         for rows in self._rows[key].values():
             found = rows.get(cell, [])
@@ -250,60 +253,64 @@ class _OneCommitGradebook:
 
 
 def _rows_by_cell_name(
-    db: Any, kind: str, notebook: str, assignment: str, student: str
+    db: Any,
+    kind: str,
+    notebook: str,
+    assignment: str,
+    student: str,
+    submitted_ids: dict[tuple[str, str, str], Any],
 ) -> dict[str, dict[str, list[Any]]]:
     """A submitted notebook's Grade (or Comment) rows by the name of their cell, by kind of
-    cell, in the order nbgrader's ``find_grade`` (``find_comment``) tries them: the joins and
-    filters of its queries, less the cell's name."""
-    from nbgrader.api import (
-        Assignment,
-        Comment,
-        Grade,
-        GradeCell,
-        Notebook,
-        SolutionCell,
-        Student,
-        SubmittedAssignment,
-        SubmittedNotebook,
-        TaskCell,
-    )
+    cell, in the order nbgrader's ``find_grade`` (``find_comment``) tries them: the rows its
+    queries find, less the filter on the cell's name.
+
+    nbgrader's own query scans the whole table of grades (SQLite finds no index for it), so
+    its cost grows with the class. Here the rows are found through the table's index on
+    (cell, submitted notebook): one lookup per cell of the notebook."""
+    from nbgrader.api import Comment, Grade, GradeCell, SolutionCell, TaskCell
+    from sqlalchemy import select
 
     row_class, cell_classes = (
-        (Grade, (GradeCell, TaskCell))
-        if kind == "grade"
-        else (
-            Comment,
-            (SolutionCell, TaskCell),
-        )
+        (Grade, (GradeCell, TaskCell)) if kind == "grade" else (Comment, (SolutionCell, TaskCell))
     )
-    result: dict[str, dict[str, list[Any]]] = {}
+    result: dict[str, dict[str, list[Any]]] = {c.__name__: {} for c in cell_classes}
+    key = (notebook, assignment, student)
+    if key not in submitted_ids:  # the submitted notebook's id, once for grades and comments
+        submitted_ids[key] = _submitted_notebook(db, notebook, assignment, student)
+    submitted = submitted_ids[key]
+    if submitted is None:
+        return result  # nothing here: nbgrader's own lookup answers (MissingEntry)
+    submitted_id, notebook_id = submitted
     for cell_class in cell_classes:
-        found: dict[str, list[Any]] = {}
+        cells = select(cell_class.id).where(cell_class.notebook_id == notebook_id).correlate(None)
         rows = (
             db.query(cell_class.name, row_class)
             .select_from(row_class)
             .join(cell_class, cell_class.id == row_class.cell_id)
-            .join(SubmittedNotebook, SubmittedNotebook.id == row_class.notebook_id)
-            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
-            .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
-            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-            .join(Student, Student.id == SubmittedAssignment.student_id)
-            .filter(
-                Notebook.name == notebook,
-                Assignment.name == assignment,
-                Student.id == student,
-            )
+            .filter(row_class.notebook_id == submitted_id, row_class.cell_id.in_(cells))
         )
         for name, row in rows:
-            found.setdefault(name, []).append(row)
-        result[cell_class.__name__] = found
+            result[cell_class.__name__].setdefault(name, []).append(row)
     return result
 
-    def __enter__(self) -> _OneCommitGradebook:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        pass
+def _submitted_notebook(db: Any, notebook: str, assignment: str, student: str) -> Any:
+    """(SubmittedNotebook.id, Notebook.id) of a student's notebook, or None."""
+    from nbgrader.api import Assignment, Notebook, SubmittedAssignment, SubmittedNotebook
+
+    return (
+        db.query(SubmittedNotebook.id, Notebook.id)
+        .select_from(SubmittedNotebook)
+        .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .filter(
+            Notebook.name == notebook,
+            Assignment.name == assignment,
+            SubmittedAssignment.student_id == student,
+        )
+        .one_or_none()
+    )
 
 
 class BatchedSaveAutoGrades(SaveAutoGrades):  # type: ignore[misc]

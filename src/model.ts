@@ -45,6 +45,9 @@ export interface IExerciseLocation {
 export class RoadmapModel implements IRoadmapModel {
   constructor(options: RoadmapModel.IOptions = {}) {
     this._persistence = options.persistence ?? null;
+    this._layout =
+      options.layout === undefined ? Private.localLayout() : options.layout;
+    this._expanded = this._layout?.load() ?? {};
     this._sync =
       options.sync === undefined ? Private.broadcastSync() : options.sync;
     this._sync?.listen(message => this._onSyncMessage(message));
@@ -366,6 +369,42 @@ export class RoadmapModel implements IRoadmapModel {
   }
 
   /**
+   * The module to go on with: the first one with an exercise not passed yet, on the chosen
+   * path (else in the course's order); null when every exercise is passed.
+   */
+  get currentModuleId(): string | null {
+    const candidates: IModuleInfo[] = this.selectedPath
+      ? this.pathModules
+      : ([] as IModuleInfo[]).concat(...this.phases.map(p => p.modules));
+    const current = candidates.find(module => {
+      const count = this.moduleCount(module);
+      return count.passed < count.total;
+    });
+    return current?.id ?? null;
+  }
+
+  /**
+   * Whether a module is shown open: as the student left it, else only the current module.
+   */
+  isExpanded(moduleId: string): boolean {
+    const chosen = this._expanded[moduleId];
+    return chosen ?? moduleId === this.currentModuleId;
+  }
+
+  /**
+   * Open or close a module; remembered in this browser.
+   */
+  setExpanded(moduleId: string, expanded: boolean): void {
+    this._expanded = { ...this._expanded, [moduleId]: expanded };
+    try {
+      this._layout?.save(this._expanded);
+    } catch (reason) {
+      console.warn('mlmath-lab: could not remember the open modules.', reason);
+    }
+    this._changed.emit();
+  }
+
+  /**
    * Whether a reading or checkpoint is ticked.
    */
   isDone(itemId: string): boolean {
@@ -521,6 +560,8 @@ export class RoadmapModel implements IRoadmapModel {
   private _pathLoaded = false;
   private _pending = new Map<string, object>();
   private _persistence: RoadmapModel.IPersistence | null;
+  private _layout: RoadmapModel.ILayoutStore | null;
+  private _expanded: Record<string, boolean>;
   private _sync: RoadmapModel.ISync | null;
 }
 
@@ -553,8 +594,20 @@ export namespace RoadmapModel {
     close(): void;
   }
 
+  /**
+   * Where the open and closed modules are remembered (this browser's local storage).
+   */
+  export interface ILayoutStore {
+    load(): Record<string, boolean>;
+    save(expanded: Record<string, boolean>): void;
+  }
+
   export interface IOptions {
     persistence?: IPersistence;
+    /**
+     * Where the open modules are remembered; default: local storage, null: nowhere.
+     */
+    layout?: ILayoutStore | null;
     /**
      * The channel to the other tabs; default: a BroadcastChannel where the browser has one,
      * null: none.
@@ -564,6 +617,44 @@ export namespace RoadmapModel {
 }
 
 namespace Private {
+  const LAYOUT_KEY = 'mlmath-lab:roadmap-open-modules';
+
+  /**
+   * The open modules, in this browser's local storage (none where it cannot be used).
+   */
+  export function localLayout(): RoadmapModel.ILayoutStore | null {
+    let storage: Storage;
+    try {
+      storage = window.localStorage;
+    } catch {
+      return null;
+    }
+    return {
+      load() {
+        try {
+          const value: unknown = JSON.parse(
+            storage.getItem(LAYOUT_KEY) ?? '{}'
+          );
+          if (!value || typeof value !== 'object' || Array.isArray(value)) {
+            return {};
+          }
+          const open: Record<string, boolean> = {};
+          for (const [id, expanded] of Object.entries(value)) {
+            if (typeof expanded === 'boolean') {
+              open[id] = expanded;
+            }
+          }
+          return open;
+        } catch {
+          return {}; // unreadable: every module as the defaults say
+        }
+      },
+      save(expanded) {
+        storage.setItem(LAYOUT_KEY, JSON.stringify(expanded));
+      }
+    };
+  }
+
   /**
    * The name of the channel: per origin, so per Jupyter server (its tabs, Lab and Notebook 7).
    */

@@ -21,7 +21,8 @@ export function openNotebook(
 }
 
 /**
- * Scroll a notebook to an exercise's test cell and make it the active cell.
+ * Scroll a notebook to an exercise's first solution cell (where the student writes; its
+ * test cell when it has none) and make it the active cell.
  *
  * Works in windowed notebooks: `scrollToItem` renders the cell if it was outside the
  * viewport. Finds the exercise by the id in its `check(...)` call, or by its grade_id.
@@ -46,13 +47,14 @@ export async function revealExercise(
     return false;
   }
   const notebook = panel.content;
-  notebook.activeCellIndex = found.testIndex;
-  await notebook.scrollToItem(found.testIndex, 'center');
+  const target = found.solutionIndices[0] ?? found.testIndex;
+  notebook.activeCellIndex = target;
+  await notebook.scrollToItem(target, 'center');
   return true;
 }
 
 /**
- * Open an exercise's notebook and scroll to its test cell.
+ * Open an exercise's notebook and scroll to its solution cell.
  */
 export async function openExercise(
   docManager: IDocumentManager,

@@ -26,6 +26,21 @@ def test_the_course_manifest_loads_with_phases_paths_readings_and_checkpoints() 
     assert {r.kind for m in manifest.modules() for r in m.readings} == {"reading", "video"}
 
 
+def test_the_learning_paths_are_distinct_selections_for_their_learners() -> None:
+    manifest = load_manifest(COURSE / "course.yaml")
+    course_order = [m.id for m in manifest.modules()]
+    orders = {p.id: list(p.modules) for p in manifest.paths}
+    assert len({tuple(o) for o in orders.values()}) == len(orders)  # no two paths alike
+    for path_id, order in orders.items():
+        # a selection or an order of its own, never the whole course as it comes
+        assert order != course_order, path_id
+        assert len(set(order)) == len(order), path_id
+    assert orders["beginner"][0] == "linear-algebra"  # the foundations first
+    assert orders["data-scientist"][0] == "probability-statistics"
+    assert "linear-algebra" not in orders["researcher"]  # assumed known; the theory first
+    assert set(orders["ml-engineer"]) >= {"matrix-calculus", "optimization", "neural-networks"}
+
+
 MINIMAL = """
 title: T
 phases:

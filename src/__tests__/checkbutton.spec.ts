@@ -356,7 +356,7 @@ describe('with a course notebook open', () => {
     context.dispose();
   });
 
-  it('reveals an exercise: its test cell becomes active and is scrolled to', async () => {
+  it('reveals an exercise: its solution cell becomes active and is scrolled to', async () => {
     const softmax = findExercises(releaseVersion(loadNotebook()).cells).find(
       e => e.id === SOFTMAX
     )!;
@@ -366,8 +366,10 @@ describe('with a course notebook open', () => {
     expect(
       await revealExercise(panel, { id: SOFTMAX, grade_id: 'softmax' })
     ).toBe(true);
-    expect(panel.content.activeCellIndex).toBe(softmax.testIndex);
-    expect(scroll).toHaveBeenCalledWith(softmax.testIndex, 'center');
+    const solution = softmax.solutionIndices[0];
+    expect(solution).toBeLessThan(softmax.testIndex);
+    expect(panel.content.activeCellIndex).toBe(solution);
+    expect(scroll).toHaveBeenCalledWith(solution, 'center');
 
     // By grade id when the manifest and the notebook disagree on the id.
     expect(

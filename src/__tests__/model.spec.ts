@@ -393,6 +393,91 @@ describe('RoadmapModel', () => {
   });
 });
 
+function layoutStore(initial: Record<string, boolean> = {}) {
+  let stored = { ...initial };
+  return {
+    load: jest.fn(() => ({ ...stored })),
+    save: jest.fn((expanded: Record<string, boolean>) => {
+      stored = { ...expanded };
+    }),
+    get stored() {
+      return stored;
+    }
+  };
+}
+
+describe('RoadmapModel open modules', () => {
+  beforeEach(() => {
+    jest.resetAllMocks();
+    mocked.fetchRoadmap.mockResolvedValue(makeRoadmap());
+    mocked.fetchProgress.mockResolvedValue(makeProgress());
+  });
+
+  it('opens only the module to go on with, and remembers what the student opens or closes', async () => {
+    const store = layoutStore();
+    const model = new RoadmapModel({ layout: store, sync: null });
+    await model.refresh();
+    expect(model.currentModuleId).toBe('linear-algebra');
+    expect(model.isExpanded('linear-algebra')).toBe(true);
+    expect(model.isExpanded('calculus')).toBe(false);
+    expect(model.isExpanded('probability')).toBe(false);
+
+    const changed = jest.fn();
+    model.changed.connect(changed);
+    model.setExpanded('probability', true);
+    model.setExpanded('linear-algebra', false);
+    expect(changed).toHaveBeenCalledTimes(2);
+    expect(store.stored).toEqual({
+      probability: true,
+      'linear-algebra': false
+    });
+
+    // a reload: the student's choice, not the default
+    const again = new RoadmapModel({ layout: store, sync: null });
+    await again.refresh();
+    expect(again.isExpanded('probability')).toBe(true);
+    expect(again.isExpanded('linear-algebra')).toBe(false);
+    expect(again.isExpanded('calculus')).toBe(false);
+  });
+
+  it('goes on with the first module not finished, on the chosen path', async () => {
+    const progress = makeProgress();
+    for (const id of [
+      '01-linear-algebra/softmax',
+      '01-linear-algebra/kl_divergence'
+    ]) {
+      progress.exercises[id] = {
+        ...progress.exercises['01-linear-algebra/dot_loop']
+      };
+    }
+    mocked.fetchProgress.mockResolvedValue(progress);
+    const model = new RoadmapModel({ layout: null, sync: null });
+    await model.refresh();
+    const unfinished = model.phases
+      .flatMap(phase => phase.modules)
+      .filter(m => model.moduleCount(m).passed < model.moduleCount(m).total)
+      .map(m => m.id);
+    expect(model.currentModuleId).toBe(unfinished[0]);
+    await model.selectPath('researcher'); // calculus first
+    expect(model.currentModuleId).toBe('calculus');
+    expect(model.isExpanded('calculus')).toBe(true);
+  });
+
+  it('opens the defaults when the stored layout is unreadable', async () => {
+    window.localStorage.setItem('mlmath-lab:roadmap-open-modules', '{not json');
+    const model = new RoadmapModel({ sync: null });
+    await model.refresh();
+    expect(model.isExpanded('linear-algebra')).toBe(true);
+    model.setExpanded('calculus', true);
+    expect(
+      JSON.parse(
+        window.localStorage.getItem('mlmath-lab:roadmap-open-modules') ?? ''
+      )
+    ).toEqual({ calculus: true });
+    window.localStorage.removeItem('mlmath-lab:roadmap-open-modules');
+  });
+});
+
 describe('RoadmapModel across tabs', () => {
   /** Two tabs' channels: what one posts, the other hears (never itself). */
   function linkedTabs(): [RoadmapModel.ISync, RoadmapModel.ISync] {

@@ -36,6 +36,69 @@ async function settle(): Promise<void> {
   }
 }
 
+const ALL_OPEN = { 'linear-algebra': true, calculus: true, probability: true };
+
+function layoutStore(initial: Record<string, boolean> = {}) {
+  let stored = { ...initial };
+  return {
+    load: () => ({ ...stored }),
+    save: (expanded: Record<string, boolean>) => {
+      stored = { ...expanded };
+    },
+    get stored() {
+      return stored;
+    }
+  };
+}
+
+describe('RoadmapPanel open modules', () => {
+  it('opens only the module to go on with, and keeps what the student opens or closes', async () => {
+    jest.resetAllMocks();
+    mocked.fetchRoadmap.mockResolvedValue(makeRoadmap());
+    mocked.fetchProgress.mockResolvedValue(makeProgress());
+    const store = layoutStore();
+    const actions = { openAssignment: jest.fn(), openExercise: jest.fn() };
+    const open = async () => {
+      const model = new RoadmapModel({ layout: store, sync: null });
+      const panel = new RoadmapPanel({ model, actions });
+      Widget.attach(panel, document.body);
+      await model.refresh();
+      await settle();
+      return panel;
+    };
+    const expanded = (panel: RoadmapPanel) =>
+      Array.from(
+        panel.node.querySelectorAll<HTMLElement>('.mlmath-lab-roadmap-module')
+      )
+        .filter(m => m.querySelector('.mlmath-lab-roadmap-module-body'))
+        .map(m => m.dataset.moduleId);
+    const toggle = (panel: RoadmapPanel, id: string) =>
+      panel.node.querySelector<HTMLButtonElement>(
+        `.mlmath-lab-roadmap-module[data-module-id="${id}"] .mlmath-lab-roadmap-module-toggle`
+      )!;
+
+    let panel = await open();
+    expect(expanded(panel)).toEqual(['linear-algebra']);
+    expect(
+      panel.node.querySelector<HTMLElement>(
+        '[data-module-id="linear-algebra"]'
+      )!.dataset.current
+    ).toBe('true');
+    expect(toggle(panel, 'calculus').getAttribute('aria-expanded')).toBe(
+      'false'
+    );
+    toggle(panel, 'calculus').click();
+    toggle(panel, 'linear-algebra').click();
+    await settle();
+    expect(expanded(panel)).toEqual(['calculus']);
+    panel.dispose();
+
+    panel = await open(); // a reload
+    expect(expanded(panel)).toEqual(['calculus']);
+    panel.dispose();
+  });
+});
+
 describe('RoadmapPanel', () => {
   let model: RoadmapModel;
   let actions: jest.Mocked<IRoadmapActions>;
@@ -46,7 +109,8 @@ describe('RoadmapPanel', () => {
     jest.resetAllMocks();
     mocked.fetchRoadmap.mockResolvedValue(makeRoadmap());
     mocked.fetchProgress.mockResolvedValue(makeProgress());
-    model = new RoadmapModel();
+    // every module open: these tests read what the modules hold
+    model = new RoadmapModel({ layout: layoutStore(ALL_OPEN), sync: null });
     actions = { openAssignment: jest.fn(), openExercise: jest.fn() };
     panel = new RoadmapPanel({ model, actions });
     Widget.attach(panel, document.body);
@@ -270,6 +334,11 @@ describe('RoadmapPanel', () => {
     ]);
     expect(boxes.map(b => b.checked)).toEqual([true, false, false, false]);
 
+    const counted = () =>
+      node.querySelector(
+        '[data-module-id="linear-algebra"] .mlmath-lab-checkpoint-count'
+      )?.textContent;
+    expect(counted()).toBe('0/1');
     boxes[2].click();
     await settle();
     expect(mocked.postChecklist).toHaveBeenCalledWith('dot-geometry', true);
@@ -278,6 +347,7 @@ describe('RoadmapPanel', () => {
         'input.mlmath-lab-checklist-item[data-item-id="dot-geometry"]'
       )?.checked
     ).toBe(true);
+    expect(counted()).toBe('1/1'); // checkpoints ticked are counted (readings are not)
   });
 
   it('orders modules by the selected learning path', async () => {

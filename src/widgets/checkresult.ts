@@ -12,6 +12,7 @@ import {
   ICheckResult,
   isTransient
 } from '../tokens';
+import { inlineMarkdown } from '../inlinemarkdown';
 
 /**
  * The class of the root node of a result (part of the DOM contract).
@@ -259,7 +260,7 @@ export function renderCheckOutcome(
     }
     if (result.hint && options.showHints && !result.passed) {
       const hint = el('div', 'mlmath-lab-check-hint');
-      hint.append(el('strong', '', 'Hint: '), result.hint);
+      hint.append(el('strong', '', 'Hint: '), ...inlineMarkdown(result.hint));
       node.appendChild(hint);
     }
   }

@@ -207,10 +207,17 @@ function Checkpoints(props: {
   if (!props.checkpoints.length) {
     return null;
   }
+  const done = props.checkpoints.filter(c => props.model.isDone(c.id)).length;
   return (
     <div className="mlmath-lab-roadmap-checkpoints">
       <div className="mlmath-lab-roadmap-subtitle">
-        Check your understanding: can you…
+        Check your understanding: can you…{' '}
+        <span
+          className="mlmath-lab-checkpoint-count"
+          title={`${done} of ${props.checkpoints.length} checkpoints ticked`}
+        >
+          {done}/{props.checkpoints.length}
+        </span>
       </div>
       <ul>
         {props.checkpoints.map(checkpoint => (
@@ -371,7 +378,7 @@ function Module(props: {
   actions: IRoadmapActions;
 }): JSX.Element {
   const { model, module } = props;
-  const [collapsed, setCollapsed] = React.useState(false);
+  const collapsed = !model.isExpanded(module.id);
   const count = model.moduleCount(module);
   const step = model.pathStep(module.id);
   const onPath = model.isOnPath(module.id);
@@ -388,6 +395,7 @@ function Module(props: {
       }
       data-module-id={module.id}
       data-on-path={onPath}
+      data-current={module.id === model.currentModuleId}
     >
       <div className="mlmath-lab-roadmap-module-header">
         <button
@@ -395,7 +403,7 @@ function Module(props: {
           className="mlmath-lab-link-button mlmath-lab-roadmap-module-toggle"
           aria-expanded={!collapsed}
           aria-controls={bodyId}
-          onClick={() => setCollapsed(c => !c)}
+          onClick={() => model.setExpanded(module.id, collapsed)}
         >
           <span className="mlmath-lab-caret" aria-hidden="true">
             {collapsed ? '▸' : '▾'}

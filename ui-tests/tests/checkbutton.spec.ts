@@ -197,6 +197,26 @@ test('a known mistake shows its hint: softmax without the max subtraction', asyn
   );
 });
 
+test('a hint shows its markdown: code as code, never raw backticks', async ({
+  page
+}) => {
+  await openCourseNotebook(page);
+  expect(await page.notebook.runCell(1)).toBe(true);
+
+  const solution = await cellIndex(page, 'softmax_solution');
+  // the max of the whole array, not of each row: the hint names `axis`
+  await setCellSource(
+    page,
+    solution,
+    'def softmax(z, axis=-1):\n    e = np.exp(z - z.max())\n    return e / e.sum(axis=axis, keepdims=True)\n'
+  );
+  const result = await clickCheck(page, 'softmax', 'failed');
+  const hint = result.locator('.mlmath-lab-check-hint');
+  await expect(hint).toContainText('the whole array');
+  await expect(hint.locator('code').first()).toHaveText('axis');
+  expect(await hint.textContent()).not.toContain('`');
+});
+
 test('a check that misses np offers to run the imports cell, then checks again', async ({
   page
 }) => {

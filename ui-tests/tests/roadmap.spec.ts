@@ -131,6 +131,59 @@ test('clicking an exercise opens the notebook at that exercise', async ({
     )
     .toBe(true);
   expect(await isCellInNotebookViewport(page, 0)).toBe(false);
+  // It lands on the solution cell, where the student writes.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (window.jupyterapp.shell.currentWidget as any)?.content
+            ?.activeCellIndex ?? -1
+      )
+    )
+    .toBe(solution);
+});
+
+test('only the module to go on with is open; what the student opens stays open', async ({
+  page
+}) => {
+  await openRoadmap(page);
+  const module = (id: string) =>
+    roadmap(page).locator(`.mlmath-lab-roadmap-module[data-module-id="${id}"]`);
+  const toggle = (id: string) =>
+    module(id).locator('.mlmath-lab-roadmap-module-toggle');
+  const shownOpen = (id: string, open: boolean) =>
+    expect(toggle(id)).toHaveAttribute('aria-expanded', String(open));
+  await shownOpen('linear-algebra', true);
+  await expect(module('linear-algebra')).toHaveAttribute(
+    'data-current',
+    'true'
+  );
+  for (const closed of ['decompositions', 'neural-networks']) {
+    await shownOpen(closed, false);
+    await expect(
+      module(closed).locator('.mlmath-lab-roadmap-exercise')
+    ).toHaveCount(0);
+  }
+  // Readings look like links; ticked checkpoints are counted.
+  const link = module('linear-algebra')
+    .locator('a.mlmath-lab-reading-link')
+    .first();
+  expect(
+    await link.evaluate(a => getComputedStyle(a).textDecorationLine)
+  ).toContain('underline');
+  await expect(
+    module('linear-algebra').locator('.mlmath-lab-checkpoint-count')
+  ).toHaveText(/^\d+\/7$/);
+
+  await toggle('decompositions').click();
+  await shownOpen('decompositions', true);
+  await expect(
+    module('decompositions').locator('.mlmath-lab-roadmap-exercise')
+  ).not.toHaveCount(0);
+  await reloadLab(page);
+  await openRoadmap(page);
+  await shownOpen('decompositions', true);
+  await shownOpen('linear-algebra', true);
 });
 
 test('offers the learning paths', async ({ page }) => {
@@ -153,12 +206,20 @@ test('offers the learning paths', async ({ page }) => {
 
   await select.selectOption('researcher');
   await expect(select).toHaveValue('researcher');
-  // Every path includes the linear-algebra module.
-  await expect(
-    roadmap(page).locator(
-      '.mlmath-lab-roadmap-module[data-module-id="linear-algebra"]'
-    )
-  ).toBeVisible();
+  // The researcher's path starts with the theory and assumes module 1: that module is
+  // still shown, after the path's own, marked as off the path.
+  const firstModule = roadmap(page)
+    .locator('.mlmath-lab-roadmap-module')
+    .first();
+  await expect(firstModule).toHaveAttribute(
+    'data-module-id',
+    'matrix-calculus'
+  );
+  const linearAlgebra = roadmap(page).locator(
+    '.mlmath-lab-roadmap-module[data-module-id="linear-algebra"]'
+  );
+  await expect(linearAlgebra).toBeVisible();
+  await expect(linearAlgebra).toHaveAttribute('data-on-path', 'false');
 });
 
 test('a checklist tick is kept after a reload', async ({ page }) => {

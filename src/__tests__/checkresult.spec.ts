@@ -74,6 +74,24 @@ describe('renderCheckOutcome', () => {
     expect(node.querySelector('.mlmath-lab-check-hint')).toBeNull();
   });
 
+  it('shows the title once: under a Check button the bar names the exercise', () => {
+    const result = makeResult(SOFTMAX, 'failed');
+    const inCell = render(fromResult(result));
+    expect(inCell.querySelectorAll('.mlmath-lab-check-title')).toHaveLength(1);
+    expect(inCell.getAttribute('aria-label')).toBeNull();
+
+    const underButton = document.createElement('div');
+    renderCheckOutcome(underButton, fromResult(result), {
+      showHints: true,
+      showTitle: false
+    });
+    expect(underButton.querySelector('.mlmath-lab-check-title')).toBeNull();
+    expect(underButton.getAttribute('aria-label')).toBe(result.title);
+    expect(
+      underButton.querySelector('.mlmath-lab-check-exercise')?.textContent
+    ).toBe(SOFTMAX);
+  });
+
   it('shows a passed check without a case', () => {
     const node = render(fromResult(makeResult(SOFTMAX, 'passed')));
     expect(node.dataset.status).toBe('passed');

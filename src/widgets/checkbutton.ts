@@ -69,6 +69,7 @@ export class CheckCellWidget extends Widget {
 
     this._result = new CheckResultView({
       showHints: options.showHints,
+      showTitle: false, // the bar above names the exercise
       actions: {
         interrupt: () => {
           void this._runner.interrupt();

@@ -49,6 +49,12 @@ export interface IRenderOptions {
   showHints: boolean;
 
   /**
+   * Show the exercise's title in the result's header (default). Off under a Check button,
+   * whose bar already names the exercise: the title is then the result's accessible name.
+   */
+  showTitle?: boolean;
+
+  /**
    * Buttons for the browser's own statuses; left out when not given.
    */
   actions?: ICheckResultActions;
@@ -175,8 +181,15 @@ export function renderCheckOutcome(
   header.appendChild(
     el('span', 'mlmath-lab-check-mark', MARKS[outcome.status])
   );
+  if (result && options.showTitle === false) {
+    node.setAttribute('aria-label', result.title);
+  } else {
+    node.removeAttribute('aria-label');
+  }
   if (result) {
-    header.appendChild(el('span', 'mlmath-lab-check-title', result.title));
+    if (options.showTitle !== false) {
+      header.appendChild(el('span', 'mlmath-lab-check-title', result.title));
+    }
     header.appendChild(
       el('code', 'mlmath-lab-check-exercise', result.exercise)
     );
@@ -355,6 +368,7 @@ export class CheckResultView extends Widget {
     }
     renderCheckOutcome(this.node, this._outcome, {
       showHints: this._options.showHints(),
+      showTitle: this._options.showTitle,
       actions: this._options.actions
     });
     this.show();
@@ -426,6 +440,11 @@ export namespace CheckResultView {
      * Whether hints are shown (read at each render).
      */
     showHints: () => boolean;
+
+    /**
+     * Whether the result's header shows the exercise's title (default: yes).
+     */
+    showTitle?: boolean;
 
     /**
      * The actions offered for the browser's own statuses.

@@ -215,6 +215,12 @@ test('a hint shows its markdown: code as code, never raw backticks', async ({
   await expect(hint).toContainText('the whole array');
   await expect(hint.locator('code').first()).toHaveText('axis');
   expect(await hint.textContent()).not.toContain('`');
+  // The title once: the Check bar names the exercise, the result under it does not repeat it.
+  await expect(result.locator('.mlmath-lab-check-title')).toHaveCount(0);
+  await expect(result).toHaveAttribute(
+    'aria-label',
+    'Numerically stable softmax'
+  );
 });
 
 test('a check that misses np offers to run the imports cell, then checks again', async ({

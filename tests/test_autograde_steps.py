@@ -12,6 +12,8 @@ from sqlalchemy import event
 
 from mlmath_lab.nbgrader.steps import _OneCommitGradebook
 
+from .support.gradebooks import add_assignment_of_every_cell_kind
+
 
 @pytest.fixture
 def gb(tmp_path: Path) -> Iterator[Gradebook]:
@@ -19,14 +21,7 @@ def gb(tmp_path: Path) -> Iterator[Gradebook]:
 
     ensure_alembic_on_path()
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "course") as gb:
-        gb.add_assignment("a1")
-        for notebook in ("nb1", "nb2"):
-            gb.add_notebook(notebook, "a1")
-            gb.add_grade_cell("answer", notebook, "a1", max_score=2, cell_type="code")
-            gb.add_solution_cell("answer", notebook, "a1")  # an autograded answer: both
-            gb.add_grade_cell("tests", notebook, "a1", max_score=3, cell_type="code")
-            gb.add_solution_cell("essay", notebook, "a1")
-            gb.add_task_cell("task", notebook, "a1", max_score=1, cell_type="markdown")
+        add_assignment_of_every_cell_kind(gb)
         for student in ("ada", "bob"):
             gb.add_student(student)
             gb.add_submission("a1", student)

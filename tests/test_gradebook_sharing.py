@@ -11,6 +11,8 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from mlmath_lab.nbgrader.gradebook import RunGradebook, shared_engine, student_transaction
 
+from .support.gradebooks import add_assignment_of_every_cell_kind
+
 
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -203,15 +205,8 @@ def _submission_rows(url: str, student: str) -> dict[str, object]:
 
 def test_a_new_submission_has_the_rows_nbgrader_writes(db_url: str) -> None:
     with Gradebook(db_url, "course") as gb:
-        gb.add_assignment("a1", duedate="2026-12-01 12:00:00")
-        for notebook in ("nb1", "nb2", "empty"):
-            gb.add_notebook(notebook, "a1")
-        for notebook in ("nb1", "nb2"):
-            gb.add_grade_cell("answer", notebook, "a1", max_score=2, cell_type="code")
-            gb.add_solution_cell("answer", notebook, "a1")  # an autograded answer: both
-            gb.add_grade_cell("tests", notebook, "a1", max_score=3, cell_type="code")
-            gb.add_solution_cell("essay", notebook, "a1")
-            gb.add_task_cell("task", notebook, "a1", max_score=1, cell_type="markdown")
+        add_assignment_of_every_cell_kind(gb, duedate="2026-12-01 12:00:00")
+        gb.add_notebook("empty", "a1")  # a notebook without cells
         for student in ("ada", "bob"):
             gb.add_student(student)
         late = "2026-12-02 08:30:00.123456"

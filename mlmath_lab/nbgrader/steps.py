@@ -216,8 +216,8 @@ class _CommitOnce:
 
 class _OneCommitGradebook:
     """The gradebook ``SaveAutoGrades`` writes through: its commits wait for the end, and its
-    ``find_grade`` / ``find_comment`` answer from two queries for the whole notebook, not
-    two per cell, with nbgrader's answers (the same rows, in the same session; a lookup
+    ``find_grade`` / ``find_comment`` answer from five indexed queries for the whole
+    notebook, not two scans per cell, with nbgrader's answers (the same rows, in the same session; a lookup
     nbgrader would not answer with exactly one row is asked of nbgrader itself)."""
 
     def __init__(self, gb: Gradebook) -> None:

@@ -34,8 +34,8 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Register the server side: the roadmap and progress routes under ``/mlmath-lab/``."""
     # Imported here so that the kernel-side check library never imports jupyter_server.
-    from .handlers import setup_handlers
-    from .serverconfig import MlmathLabServer
+    from .server.handlers import setup_handlers
+    from .server.serverconfig import MlmathLabServer
 
     server = MlmathLabServer(config=server_app.config)
     setup_handlers(server_app.web_app, server, Path(server_app.root_dir), server_app.log)

@@ -199,8 +199,8 @@ class LabApp(CourseApp):
 
     def _progress(self) -> dict[str, Any]:
         """This user's progress as the roadmap's server extension keeps it (empty if none)."""
-        from .progress import ProgressStore
-        from .serverconfig import MlmathLabServer
+        from .server.progress import ProgressStore
+        from .server.serverconfig import MlmathLabServer
 
         try:
             return ProgressStore(MlmathLabServer(parent=self).progress_folder()).read()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mlmath_lab.progress import CheckRecord, ProgressStore, shape_problem
+from mlmath_lab.server.progress import CheckRecord, ProgressStore, shape_problem
 
 from .conftest import cli_env
 
@@ -77,7 +77,7 @@ WORKER = """
 import sys
 import time
 from pathlib import Path
-from mlmath_lab.progress import CheckRecord, ProgressStore
+from mlmath_lab.server.progress import CheckRecord, ProgressStore
 
 directory, worker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 store = ProgressStore(directory)
@@ -149,7 +149,7 @@ def test_a_corrupt_file_is_set_aside_logged_and_replaced_by_a_fresh_store(
 ) -> None:
     store = ProgressStore(tmp_path)
     store.path.write_bytes(content)
-    with caplog.at_level(logging.WARNING, logger="mlmath_lab.progress"):
+    with caplog.at_level(logging.WARNING, logger="mlmath_lab.server.progress"):
         assert store.read() == {"version": 1, "exercises": {}, "checklist": {}}
     [aside] = tmp_path.glob("progress.json.corrupt-*")
     assert aside.read_bytes() == content  # kept, byte for byte
@@ -176,7 +176,7 @@ def test_unknown_keys_are_kept_through_an_update(tmp_path: Path) -> None:
 KILLED_WRITER = """
 import os, sys, time
 from pathlib import Path
-import mlmath_lab.progress as progress
+import mlmath_lab.server.progress as progress
 
 store = progress.ProgressStore(Path(sys.argv[1]))
 store.record_check(progress.CheckRecord("a/first", True, "kept", None, None, 1.0))

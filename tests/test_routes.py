@@ -166,16 +166,16 @@ async def test_a_server_on_a_workspace_that_mlmath_lab_lab_prepared(
 async def test_exercises_follow_the_notebook_as_it_changes_and_reads_are_cached(
     jp_fetch: Any, jp_root_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mlmath_lab.roadmap
+    import mlmath_lab.server.roadmap
 
     reads: list[Path] = []
-    real_read = mlmath_lab.roadmap.read_notebook
+    real_read = mlmath_lab.server.roadmap.read_notebook
 
     def counting_read(path: Path) -> Any:
         reads.append(path)
         return real_read(path)
 
-    monkeypatch.setattr(mlmath_lab.roadmap, "read_notebook", counting_read)
+    monkeypatch.setattr(mlmath_lab.server.roadmap, "read_notebook", counting_read)
     (jp_root_dir / ASSIGNMENT).mkdir()
     shutil.copy(SOURCE_NOTEBOOK, jp_root_dir / NOTEBOOK)
     await get_json(jp_fetch, "roadmap")

@@ -11,7 +11,7 @@ import json
 import math
 from typing import Any
 
-from .checks.result import RESULT_FORMAT_VERSION
+from ..checks.result import RESULT_FORMAT_VERSION
 from .progress import OUTCOMES, CheckRecord
 
 CHECK_STATUSES = OUTCOMES

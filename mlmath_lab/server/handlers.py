@@ -24,8 +24,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from . import __version__
-from .course.manifest import Manifest, ManifestError, ManifestMissing
+from .. import __version__
+from ..course.manifest import Manifest, ManifestError, ManifestMissing
 from .payloads import BodyError, parse_check, parse_checklist, parse_object
 from .progress import CheckRecord, Entry, ProgressStore
 from .roadmap import Roadmap

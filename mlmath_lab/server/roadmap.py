@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .course.manifest import Assignment, Manifest, ManifestError, Module, load_manifest
-from .course.notebooks import graded_tests, read_notebook
-from .workspace import read_placed, workspace_state_path
+from ..course.manifest import Assignment, Manifest, ManifestError, Module, load_manifest
+from ..course.notebooks import graded_tests, read_notebook
+from ..workspace import read_placed, workspace_state_path
 
 T = TypeVar("T")
 Signature = tuple[int, int, int]

@@ -9,8 +9,8 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Unicode
 from traitlets.config import Configurable
 
-from .course.manifest import MANIFEST_NAME
-from .workspace import STATE_DIR, workspace_manifest_path
+from ..course.manifest import MANIFEST_NAME
+from ..workspace import STATE_DIR, workspace_manifest_path
 
 PROGRESS_FOLDER = "mlmath_lab"
 

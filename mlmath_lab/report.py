@@ -26,6 +26,7 @@ from typing import Any
 from traitlets.config import Config
 
 from .checks.result import CHECK_MIME_TYPE
+from .formats import CHECK_RESULT, first_problem
 
 SCORE_EPSILON = 1e-9
 
@@ -330,7 +331,8 @@ def _notebook_outcomes(nb: dict[str, Any], assignment: str) -> dict[str, _Outcom
                     payload = json.loads(payload)
                 except json.JSONDecodeError:
                     payload = None
-            if isinstance(payload, dict) and isinstance(payload.get("exercise"), str):
+            # only a result as the check library writes it (formats/check-result.schema.json)
+            if isinstance(payload, dict) and first_problem(CHECK_RESULT, payload) is None:
                 results.append(payload)
         target = graded if is_test else elsewhere
         for payload in results:

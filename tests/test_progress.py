@@ -131,16 +131,16 @@ def test_processes_lose_no_update(tmp_path: Path) -> None:
     [
         (b'{"version": 1, "exercises": {', "not valid JSON"),
         (b"\xff\xfe not utf-8", "not valid JSON"),
-        (b"[]", "the top level is not a JSON object"),
-        (b'{"version": 2, "exercises": {}, "checklist": {}}', "'version' is 2, expected 1"),
-        (b'{"version": 1, "exercises": {}}', "'checklist' is missing or not an object"),
+        (b"[]", "the top level must be a JSON object, not an array"),
+        (b'{"version": 2, "exercises": {}, "checklist": {}}', "'version' is 2: expected 1"),
+        (b'{"version": 1, "exercises": {}}', "'checklist' is missing: expected an object"),
         (
             b'{"version": 1, "checklist": {}, "exercises": {"a/x": {"status": "passed"}}}',
-            "exercises['a/x'] has a missing or invalid 'attempts'",
+            "'exercises'['a/x']['attempts'] is missing: expected a count of checks",
         ),
         (
             b'{"version": 1, "exercises": {}, "checklist": {"r": {"done": "yes", "at": ""}}}',
-            "checklist['r'] needs 'done'",
+            "'checklist'['r']['done'] must be true or false, not a string",
         ),
     ],
 )

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbformat import NotebookNode
 
-from mlmath_lab.checks.result import CHECK_MIME_TYPE
+from mlmath_lab.checks.result import CHECK_MIME_TYPE, CheckResult
 from mlmath_lab.report import HIDDEN_TESTS_FAILED, NO_CHECK, _notebook_outcomes, histogram
 
 from .conftest import COURSE, cli_env, mlmath_lab
@@ -201,7 +201,8 @@ def _test_cell(grade_id: str, outputs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _check_output(exercise: str, status: str, **fields: Any) -> dict[str, Any]:
-    payload = {"exercise": exercise, "status": status, "passed": status == "passed", **fields}
+    """A check's output as the check library writes it (a result of formats/check-result)."""
+    payload = CheckResult(exercise, exercise, status, **fields).to_json()  # type: ignore[arg-type]
     return {"output_type": "display_data", "metadata": {}, "data": {CHECK_MIME_TYPE: payload}}
 
 
@@ -412,3 +413,14 @@ def test_corrupt_autograded_notebook_is_named_and_skipped(courses: Courses, tmp_
     assert softmax["students"] == ["cyd"] and softmax["share"] == pytest.approx(1 / 4)
     text = mlmath_lab("report", ASSIGNMENT, f"--course-dir={course}")
     assert text.returncode == 0 and f"warning: {name}" in text.stdout
+
+
+def test_an_output_that_is_not_a_check_result_is_not_read_as_one() -> None:
+    """Only a result as formats/check-result.schema.json defines it counts: a partial or
+    hand-made payload (here without its cases, summary and duration) is not a verdict."""
+    forged = {"exercise": f"{ASSIGNMENT}/dot_loop", "status": "passed", "passed": True}
+    output = {"output_type": "display_data", "metadata": {}, "data": {CHECK_MIME_TYPE: forged}}
+    nb = {"cells": [_test_cell("dot_loop", [output])]}
+    assert f"{ASSIGNMENT}/dot_loop" not in _notebook_outcomes(nb, ASSIGNMENT)
+    nb = {"cells": [_test_cell("dot_loop", [_check_output(f"{ASSIGNMENT}/dot_loop", "passed")])]}
+    assert _notebook_outcomes(nb, ASSIGNMENT)[f"{ASSIGNMENT}/dot_loop"].status == "passed"

@@ -348,13 +348,6 @@ async def test_progress_records_checks_with_attempts_and_the_first_pass(
     raised = check_result(kl, False, status="error")
     recorded = (await post_json(jp_fetch, "progress", "check", body=raised))["progress"]
     assert (recorded["status"], recorded["outcome"], recorded["attempts"]) == ("failed", "error", 2)
-    # A kernel with an older check library sends no status: the outcome follows 'passed'.
-    old = check_result(f"{ASSIGNMENT}/dot_loop", True)
-    del old["status"]
-    assert (await post_json(jp_fetch, "progress", "check", body=old))["progress"]["outcome"] == (
-        "passed"
-    )
-
     store = await get_json(jp_fetch, "progress")
     assert store["exercises"][softmax] == again
     assert json.loads((jp_data_dir / "mlmath_lab" / "progress.json").read_text()) == store
@@ -408,7 +401,7 @@ BAD_CHECKS = [
     ),
     pytest.param(
         json.dumps(check_result(EXERCISES[0], True, duration_ms=-1)),
-        "'duration_ms' must be a number of milliseconds (≥ 0)",
+        "'duration_ms' is -1: expected a number of milliseconds (≥ 0)",
         id="negative-duration",
     ),
     pytest.param(
@@ -418,8 +411,23 @@ BAD_CHECKS = [
     ),
     pytest.param(
         json.dumps(check_result(EXERCISES[0], True, version=3)),
-        "'version' is 3; this server reads versions 1 to 2",
+        "'version' is 3: expected a version this server reads (1 to 2)",
         id="version",
+    ),
+    pytest.param(
+        json.dumps({k: v for k, v in check_result(EXERCISES[0], True).items() if k != "status"}),
+        '\'status\' is missing: expected "passed", "failed", "not_implemented" or "error"',
+        id="no-status",
+    ),
+    pytest.param(
+        json.dumps(check_result(EXERCISES[0], True, cases=[{"name": "x", "status": "maybe"}])),
+        "'cases'[0]['message'] is missing: expected a string",
+        id="case-without-message",
+    ),
+    pytest.param(
+        json.dumps(check_result(EXERCISES[0], True, duration_ms=float("nan"))),
+        "'duration_ms' must be a number of milliseconds (≥ 0), not a number (nan)",
+        id="nan-duration",
     ),
 ]
 

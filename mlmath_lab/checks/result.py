@@ -11,8 +11,9 @@ import html
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..formats import RESULT_FORMAT_VERSION  # formats/check-result.schema.json
+
 CHECK_MIME_TYPE = "application/vnd.mlmath-lab.check+json"
-RESULT_FORMAT_VERSION = 2  # 2: each case carries its own error
 MAX_SHOWN_FAILURES = 3
 
 Status = Literal["passed", "failed", "not_implemented", "error"]

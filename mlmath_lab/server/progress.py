@@ -1,5 +1,6 @@
 """One user's progress: the outcome of each exercise's checks, and the readings and checkpoints
-ticked off. It is one JSON file, ``<progress_dir>/progress.json``::
+ticked off. It is one JSON file, ``<progress_dir>/progress.json``, defined by
+``mlmath_lab/formats/progress.schema.json``::
 
     {"version": 1,
      "exercises": {"01-linear-algebra/softmax": {"status": "passed" | "failed", "attempts": 3,
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import sys
 import tempfile
@@ -36,11 +36,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+from ..formats import PROGRESS, PROGRESS_FORMAT_VERSION, first_problem
+
+FORMAT_VERSION = PROGRESS_FORMAT_VERSION
 PROGRESS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
-STATUSES = ("passed", "failed")
-OUTCOMES = ("passed", "failed", "not_implemented", "error")
 
 Entry = dict[str, Any]
 
@@ -73,61 +73,14 @@ def empty_progress() -> dict[str, Any]:
     return {"version": FORMAT_VERSION, "exercises": {}, "checklist": {}}
 
 
-def _optional_str(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _exercise_problem(entry: Any) -> str | None:
-    if not isinstance(entry, dict):
-        return "is not an object"
-    checks: list[tuple[str, Callable[[Any], bool]]] = [
-        ("status", lambda v: v in STATUSES),
-        ("attempts", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
-        ("last_checked", lambda v: isinstance(v, str)),
-        ("passed_at", _optional_str),
-        ("summary", lambda v: isinstance(v, str)),
-        ("hint", _optional_str),
-        ("misconception", _optional_str),
-        ("duration_ms", _is_number),
-    ]
-    for key, valid in checks:
-        if key not in entry or not valid(entry[key]):
-            return f"has a missing or invalid {key!r}"
-    # "outcome" is absent in files written before it existed
-    if "outcome" in entry and entry["outcome"] not in OUTCOMES:
-        return "has an invalid 'outcome'"
-    return None
-
-
 def shape_problem(data: Any) -> str | None:
-    """What is wrong with a parsed progress file, or None when it has the expected shape.
+    """What is wrong with a parsed progress file, or None when it has the expected shape
+    (formats/progress.schema.json).
 
     Keys this version does not know are allowed (and kept), so an older server does not set
     aside a file that a newer one wrote with extra fields.
     """
-    if not isinstance(data, dict):
-        return "the top level is not a JSON object"
-    if data.get("version") != FORMAT_VERSION:
-        return f"'version' is {data.get('version')!r}, expected {FORMAT_VERSION}"
-    for key in ("exercises", "checklist"):
-        if not isinstance(data.get(key), dict):
-            return f"{key!r} is missing or not an object"
-    for exercise_id, entry in data["exercises"].items():
-        problem = _exercise_problem(entry)
-        if problem:
-            return f"exercises[{exercise_id!r}] {problem}"
-    for item_id, entry in data["checklist"].items():
-        if not (
-            isinstance(entry, dict)
-            and isinstance(entry.get("done"), bool)
-            and isinstance(entry.get("at"), str)
-        ):
-            return f"checklist[{item_id!r}] needs 'done' (true/false) and 'at' (a timestamp)"
-    return None
+    return first_problem(PROGRESS, data)
 
 
 # One lock per progress file for the threads of this process. flock alone would serialise

@@ -21,9 +21,10 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 
-import { exerciseAt } from './exercises';
-import { RoadmapModel } from './model';
-import { openExercise } from './navigation';
+import { CheckButtonExtension } from './notebook/checkbuttons';
+import { exerciseAt } from './notebook/exercises';
+import { openExercise } from './notebook/navigation';
+import { RoadmapModel } from './roadmap/model';
 import { connectSettings, sharedSettings } from './settings';
 import {
   CommandIDs,
@@ -31,8 +32,8 @@ import {
   PluginIDs,
   ROADMAP_WIDGET_ID
 } from './tokens';
-import { CheckButtonExtension } from './widgets/checkbutton';
-import { IRoadmapActions, RoadmapPanel } from './widgets/roadmap';
+import { IRoadmapActions } from './widgets/roadmap/actions';
+import { RoadmapPanel } from './widgets/roadmap/roadmappanel';
 
 const PALETTE_CATEGORY = 'ML Math';
 const STATE_KEY = `${PluginIDs.roadmap}:learning-path`;

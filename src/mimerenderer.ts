@@ -12,7 +12,7 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import { parseCheckResult } from './checkrunner';
+import { parseCheckResult } from './formats/checkresult';
 import { IMlmathLabSettings, sharedSettings, SettingsHolder } from './settings';
 import { CHECK_MIME_TYPE, ICheckResult, PluginIDs } from './tokens';
 import { CHECK_RESULT_CLASS, renderCheckOutcome } from './widgets/checkresult';

@@ -18,10 +18,11 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { CommandRegistry } from '@lumino/commands';
 
-import { makeOutcome } from '../checkrunner';
+import { makeOutcome } from '../checks/outcome';
 import { checkButtonsPlugin } from '../index';
-import { openExercise, revealExercise } from '../navigation';
-import { findExercises } from '../exercises';
+import { CheckButtonExtension, NotebookChecks } from '../notebook/checkbuttons';
+import { findExercises } from '../notebook/exercises';
+import { openExercise, revealExercise } from '../notebook/navigation';
 import { DEFAULT_SETTINGS, SettingsHolder } from '../settings';
 import {
   CHECK_MIME_TYPE,
@@ -30,7 +31,6 @@ import {
   IExerciseProgress,
   IRoadmapModel
 } from '../tokens';
-import { CheckButtonExtension, NotebookChecks } from '../widgets/checkbutton';
 import { loadNotebook, makeResult, releaseVersion, waitFor } from './utils';
 
 const SOFTMAX = '01-linear-algebra/softmax';

@@ -5,7 +5,7 @@
 
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 
-import { makeOutcome, outcomeFromProgress } from '../checkrunner';
+import { makeOutcome, outcomeFromProgress } from '../checks/outcome';
 import extension, {
   CheckResultRenderer,
   rendererFactory

@@ -2,15 +2,11 @@
  * The check runner: one silent request per check, and what the IOPub messages mean.
  */
 
-import {
-  checkAllSummary,
-  CheckMessages,
-  CheckRunner,
-  parseCheckResult,
-  STOP_ON_ERROR
-} from '../checkrunner';
-import { findExercises } from '../exercises';
-import { KernelConnector } from '../kernelconnector';
+import { KernelConnector } from '../checks/kernelconnector';
+import { checkAllSummary, CheckMessages } from '../checks/messages';
+import { CheckRunner, STOP_ON_ERROR } from '../checks/runner';
+import { parseCheckResult } from '../formats/checkresult';
+import { findExercises } from '../notebook/exercises';
 import { DEFAULT_SETTINGS, IMlmathLabSettings } from '../settings';
 import { ICheckOutcome, IRoadmapModel } from '../tokens';
 import {

@@ -11,7 +11,7 @@ import {
   ICellLike,
   locateLine,
   parseExerciseId
-} from '../exercises';
+} from '../notebook/exercises';
 import { loadNotebook, releaseVersion } from './utils';
 
 const GRADE_IDS = [

@@ -13,7 +13,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import plugins, { checkButtonsPlugin, roadmapPlugin } from '../index';
-import * as request from '../request';
+import * as request from '../api/request';
 import {
   connectSettings,
   DEFAULT_SETTINGS,
@@ -24,8 +24,8 @@ import { CommandIDs, IRoadmapModel } from '../tokens';
 import schema from '../../schema/plugin.json';
 import { makeProgress, makeRoadmap } from './fixtures';
 
-jest.mock('../request', () => ({
-  ...jest.requireActual('../request'),
+jest.mock('../api/request', () => ({
+  ...jest.requireActual('../api/request'),
   fetchInfo: jest.fn(),
   fetchRoadmap: jest.fn(),
   fetchProgress: jest.fn(),

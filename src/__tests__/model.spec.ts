@@ -2,13 +2,13 @@
  * The roadmap model, with the server calls mocked (as jupyterlab-git mocks its service).
  */
 
-import * as request from '../request';
-import { RoadmapModel } from '../model';
+import * as request from '../api/request';
+import { RoadmapModel } from '../roadmap/model';
 import { entry, makeProgress, makeRoadmap, responseError } from './fixtures';
 import { makeResult } from './utils';
 
-jest.mock('../request', () => ({
-  ...jest.requireActual('../request'),
+jest.mock('../api/request', () => ({
+  ...jest.requireActual('../api/request'),
   fetchInfo: jest.fn(),
   fetchRoadmap: jest.fn(),
   fetchProgress: jest.fn(),

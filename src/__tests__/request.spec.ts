@@ -12,7 +12,7 @@ import {
   postCheck,
   postChecklist,
   requestAPI
-} from '../request';
+} from '../api/request';
 import { makeResult } from './utils';
 
 function reply(status: number, body: string): Response {

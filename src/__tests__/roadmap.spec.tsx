@@ -5,20 +5,17 @@
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
-import * as request from '../request';
-import { RoadmapModel } from '../model';
-import {
-  assignmentNotebook,
-  exerciseNotebook,
-  IRoadmapActions,
-  overallText,
-  RoadmapPanel
-} from '../widgets/roadmap';
+import * as request from '../api/request';
+import { RoadmapModel } from '../roadmap/model';
+import { assignmentNotebook, exerciseNotebook } from '../roadmap/notebooks';
+import { IRoadmapActions } from '../widgets/roadmap/actions';
+import { overallText } from '../widgets/roadmap/labels';
+import { RoadmapPanel } from '../widgets/roadmap/roadmappanel';
 import { makeResult } from './utils';
 import { entry, makeProgress, makeRoadmap, responseError } from './fixtures';
 
-jest.mock('../request', () => ({
-  ...jest.requireActual('../request'),
+jest.mock('../api/request', () => ({
+  ...jest.requireActual('../api/request'),
   fetchInfo: jest.fn(),
   fetchRoadmap: jest.fn(),
   fetchProgress: jest.fn(),

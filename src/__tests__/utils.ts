@@ -10,7 +10,7 @@ import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 
-import { ICellLike } from '../exercises';
+import { ICellLike } from '../notebook/exercises';
 import { CHECK_MIME_TYPE, ICheckResult } from '../tokens';
 
 /**

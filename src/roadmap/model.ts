@@ -12,7 +12,7 @@ import {
   fetchRoadmap,
   postCheck,
   postChecklist
-} from './request';
+} from '../api/request';
 import {
   ExerciseState,
   IAssignmentInfo,
@@ -27,7 +27,7 @@ import {
   IProgressCount,
   IRoadmap,
   IRoadmapModel
-} from './tokens';
+} from '../tokens';
 
 /**
  * Where an exercise sits in the roadmap.

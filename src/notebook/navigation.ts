@@ -5,9 +5,9 @@
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { NotebookPanel } from '@jupyterlab/notebook';
 
-import { cellsOfModel } from './checkrunner';
+import { cellsOfModel } from './cells';
 import { findExercises } from './exercises';
-import { IExerciseInfo } from './tokens';
+import { IExerciseInfo } from '../tokens';
 
 /**
  * Open (or bring forward) a notebook.

@@ -11,7 +11,7 @@ import {
   IChecklistEntry,
   IProgress,
   IRoadmap
-} from './tokens';
+} from '../tokens';
 
 /**
  * The URL namespace of the server extension.

@@ -11,27 +11,21 @@ import { KernelMessage } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { resultFromBundle } from '../formats/checkresult';
 import {
   buildCheckCode,
   cellsDefining,
   findExercises,
   ICellLike,
   ICheckCode,
-  IExerciseCells,
-  locateLine
-} from './exercises';
+  IExerciseCells
+} from '../notebook/exercises';
+import { IMlmathLabSettings } from '../settings';
+import { ICheckOutcome, ICheckResult, IRoadmapModel } from '../tokens';
 import { KernelConnector, KernelEvent } from './kernelconnector';
-import { IMlmathLabSettings } from './settings';
-import {
-  CHECK_MIME_TYPE,
-  CHECK_RESULT_VERSION,
-  CheckOutcomeStatus,
-  ICheckCase,
-  ICheckOutcome,
-  ICheckResult,
-  IExerciseProgress,
-  IRoadmapModel
-} from './tokens';
+import { CheckMessages } from './messages';
+import { makeOutcome, outcomeFromResult } from './outcome';
+import { outcomeOf } from './reply';
 
 /**
  * Whether a failed check stops the kernel's queue.
@@ -42,178 +36,6 @@ import {
  * anyway.
  */
 export const STOP_ON_ERROR = false;
-
-/**
- * Messages shown for the browser's own statuses.
- */
-export namespace CheckMessages {
-  export const noKernel = 'Start a kernel to check your work.';
-  export const busy =
-    'The kernel is busy; the check will run as soon as it is idle.';
-  export const queued = 'Waiting for the previous check to finish…';
-  export const connecting =
-    'Waiting for the kernel to start or reconnect; the check will run once it is ready.';
-  export const running = 'Checking…';
-  export const dead =
-    'The kernel stopped during the check (it died, restarted or was changed). Run the cells above again, then check again.';
-  export const deadBefore =
-    'The kernel is dead. Restart it, run the cells above, then check again.';
-  export const aborted =
-    'The kernel skipped the check because an earlier cell failed. Check again.';
-  export const noResult =
-    'The test cell ran but showed no check result. Is mlmath_lab installed and up to date in this kernel?';
-  export const interrupted = 'The check was interrupted.';
-  export const missingLibrary =
-    "mlmath_lab is not installed in this notebook's kernel. Pick the kernel of the course environment (Kernel → Change Kernel…).";
-
-  export function timeout(seconds: number): string {
-    return `No result after ${seconds} s. Your code may be stuck in a loop, or be very slow: interrupt the kernel, fix it, and check again.`;
-  }
-
-  export function notInCourse(id: string): string {
-    return `This notebook has no exercise "${id}": is it part of the course?`;
-  }
-
-  export function notSaved(reason: string): string {
-    return `Not recorded in your progress: the notebook could not be saved (${reason}). Save it, then check again.`;
-  }
-
-  export const unsaved =
-    'Not recorded in your progress: the notebook has unsaved changes. Save it, then check again (or turn on "Save before checking" in the settings).';
-}
-
-/**
- * Parse a check result from a MIME bundle's data, or null when it is not one.
- */
-export function parseCheckResult(data: unknown): ICheckResult | null {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return null;
-  }
-  const value = data as Partial<ICheckResult>;
-  const statuses = ['passed', 'failed', 'not_implemented', 'error'];
-  if (
-    typeof value.exercise !== 'string' ||
-    typeof value.status !== 'string' ||
-    !statuses.includes(value.status)
-  ) {
-    return null;
-  }
-  const cases: ICheckCase[] = Array.isArray(value.cases)
-    ? value.cases.map(c => ({
-        name: String(c?.name ?? ''),
-        status: c?.status ?? 'failed',
-        message: String(c?.message ?? ''),
-        got: String(c?.got ?? ''),
-        expected: String(c?.expected ?? ''),
-        ...(typeof c?.error === 'string' ? { error: c.error } : {})
-      }))
-    : [];
-  return {
-    version: typeof value.version === 'number' ? value.version : 1,
-    exercise: value.exercise,
-    title: typeof value.title === 'string' ? value.title : value.exercise,
-    status: value.status,
-    passed:
-      typeof value.passed === 'boolean'
-        ? value.passed
-        : value.status === 'passed',
-    summary: typeof value.summary === 'string' ? value.summary : value.status,
-    cases,
-    hint: typeof value.hint === 'string' ? value.hint : null,
-    misconception:
-      typeof value.misconception === 'string' ? value.misconception : null,
-    error: typeof value.error === 'string' ? value.error : null,
-    duration_ms: typeof value.duration_ms === 'number' ? value.duration_ms : 0
-  };
-}
-
-/**
- * The check result in an output's MIME bundle, or null.
- */
-export function resultFromBundle(
-  data: Record<string, unknown> | undefined
-): ICheckResult | null {
-  return data ? parseCheckResult(data[CHECK_MIME_TYPE]) : null;
-}
-
-/**
- * The line that ends "Check all": how many exercises passed, fail, are not implemented yet,
- * and why it stopped early, if it did.
- */
-export function checkAllSummary(
-  outcomes: ReadonlyArray<ICheckOutcome>,
-  exercises: number
-): { message: string; allPassed: boolean } {
-  const count = (statuses: string[]) =>
-    outcomes.filter(o => statuses.includes(o.status)).length;
-  const passed = count(['passed']);
-  const parts = [`${passed} of ${exercises} passed`];
-  const failing = count(['failed', 'error']);
-  if (failing) {
-    parts.push(`${failing} not passing`);
-  }
-  const stubs = count(['not_implemented']);
-  if (stubs) {
-    parts.push(`${stubs} not implemented yet`);
-  }
-  const other = outcomes.length - passed - failing - stubs;
-  if (other) {
-    parts.push(`${other} without a result`);
-  }
-  const last = outcomes[outcomes.length - 1];
-  let message = `Check all: ${parts.join(' · ')}`;
-  if (outcomes.length < exercises && last) {
-    message += `. Stopped after ${outcomes.length}: ${last.message}`;
-  }
-  return { message, allPassed: passed === exercises && exercises > 0 };
-}
-
-/**
- * The last check recorded in the progress, as an outcome to show under the cell after a
- * reload: its status, summary and hint (the cases are not stored: check again to see them).
- * `hiddenCases`: the exercise has hidden ones, so a recorded pass says it was the visible.
- */
-export function outcomeFromProgress(
-  exercise: string,
-  title: string | null,
-  progress: IExerciseProgress,
-  hiddenCases = false
-): ICheckOutcome {
-  const status = progress.outcome ?? progress.status;
-  return {
-    exercise,
-    status,
-    result: {
-      version: CHECK_RESULT_VERSION,
-      exercise,
-      title: title ?? exercise,
-      status,
-      passed: status === 'passed',
-      summary: progress.summary ?? status,
-      cases: [],
-      hint: progress.hint,
-      misconception: progress.misconception,
-      error: null,
-      duration_ms: progress.duration_ms ?? 0
-    },
-    message: '',
-    elapsedMs: null,
-    recordedAt: progress.last_checked ?? undefined,
-    ...(hiddenCases ? { hiddenCases: true } : {})
-  };
-}
-
-/**
- * An outcome with no kernel result.
- */
-export function makeOutcome(
-  exercise: string,
-  status: CheckOutcomeStatus,
-  message: string,
-  elapsedMs: number | null = null
-): ICheckOutcome {
-  return { exercise, status, result: null, message, elapsedMs };
-}
 
 /**
  * Runs the checks of one notebook.
@@ -573,7 +395,7 @@ export class CheckRunner implements IDisposable {
 
       const onStop = (event: KernelEvent | 'disposed') => {
         if (result) {
-          finish({ ...Private.fromResult(result), elapsedMs: elapsed() }, true);
+          finish({ ...outcomeFromResult(result), elapsedMs: elapsed() }, true);
           return;
         }
         finish(
@@ -610,7 +432,7 @@ export class CheckRunner implements IDisposable {
 
       future.done.then(
         reply => {
-          const outcome = Private.outcomeOf(
+          const outcome = outcomeOf(
             exercise,
             result,
             studentError,
@@ -711,246 +533,4 @@ export namespace CheckRunner {
     exercise: string;
     outcome: ICheckOutcome | null;
   }
-}
-
-namespace Private {
-  const ANSI = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*[A-Za-z]', 'g');
-  const CELL_FRAME =
-    /(Cell In\s*\[[^\]]*\]|ipykernel_\d+|<ipython-input-[^>]*>)/;
-  const LINE = /line (\d+)/;
-
-  export function fromResult(result: ICheckResult): ICheckOutcome {
-    return {
-      exercise: result.exercise,
-      status: result.status,
-      result,
-      message: '',
-      elapsedMs: null
-    };
-  }
-
-  /**
-   * The outcome of a finished request.
-   */
-  export function outcomeOf(
-    exercise: string,
-    result: ICheckResult | null,
-    error: KernelMessage.IErrorMsg['content'] | null,
-    replyStatus: string | undefined,
-    code: ICheckCode,
-    elapsedMs: number,
-    roadmap: IRoadmapModel | null,
-    setup: (name: string) => number[] = () => []
-  ): ICheckOutcome {
-    if (result) {
-      // The outcome belongs to the exercise the button asked for, even if the test cell
-      // was edited to check another one.
-      const outcome = { ...fromResult(result), exercise, elapsedMs };
-      // the student's function raised NameError on its cases: np used, never imported here
-      const missing = result.passed ? null : missingNameIn(result);
-      const definedIn = missing ? setup(missing) : [];
-      return missing && definedIn.length
-        ? withSetupOffer(outcome, missing, definedIn)
-        : outcome;
-    }
-    if (error) {
-      return errorOutcome(exercise, error, code, elapsedMs, roadmap, setup);
-    }
-    if (replyStatus === 'aborted') {
-      return makeOutcome(exercise, 'error', CheckMessages.aborted, elapsedMs);
-    }
-    return makeOutcome(exercise, 'error', CheckMessages.noResult, elapsedMs);
-  }
-
-  /**
-   * The outcome of an error raised before any result: the student's code (a SyntaxError, a
-   * NameError at the top of their cell), an interrupt, or a missing library.
-   */
-  export function errorOutcome(
-    exercise: string,
-    error: KernelMessage.IErrorMsg['content'],
-    code: ICheckCode,
-    elapsedMs: number,
-    roadmap: IRoadmapModel | null,
-    setup: (name: string) => number[] = () => []
-  ): ICheckOutcome {
-    const { ename, evalue } = error;
-    if (ename === 'KeyboardInterrupt') {
-      return makeOutcome(
-        exercise,
-        'error',
-        CheckMessages.interrupted,
-        elapsedMs
-      );
-    }
-    if (ename === 'UnknownExercise') {
-      return makeOutcome(
-        exercise,
-        'not-in-course',
-        `The check library does not know "${exercise}": ${evalue}`,
-        elapsedMs
-      );
-    }
-    if (
-      (ename === 'ModuleNotFoundError' || ename === 'ImportError') &&
-      evalue.includes('mlmath_lab')
-    ) {
-      return makeOutcome(
-        exercise,
-        'error',
-        CheckMessages.missingLibrary,
-        elapsedMs
-      );
-    }
-    const where = locate(error.traceback ?? [], code);
-    // Python names the line of the combined code ("(3739314536.py, line 7)"); once the
-    // line in the student's cell is known, that would only confuse.
-    const value = where
-      ? evalue.replace(/\s*\([^()]*, line \d+\)$/, '')
-      : evalue;
-    const lines = [`Your code raised ${ename}: ${value}`.replace(/: $/, '')];
-    if (where) {
-      lines.push(where);
-    }
-    const result: ICheckResult = {
-      version: CHECK_RESULT_VERSION,
-      exercise,
-      title: roadmap?.exerciseTitle(exercise) ?? exercise,
-      status: 'error',
-      passed: false,
-      summary: `your code raised ${ename} before the check could run`,
-      cases: [],
-      hint: hintFor(ename),
-      misconception: null,
-      error: lines.join('\n'),
-      duration_ms: 0
-    };
-    const outcome: ICheckOutcome = {
-      exercise,
-      status: 'error',
-      result,
-      message: '',
-      elapsedMs
-    };
-    const missing = ename === 'NameError' ? NAME_ERROR.exec(evalue) : null;
-    const definedIn = missing ? setup(missing[1]) : [];
-    return missing && definedIn.length
-      ? withSetupOffer(outcome, missing[1], definedIn)
-      : outcome;
-  }
-
-  const NAME_ERROR = /name '([A-Za-z_][A-Za-z0-9_]*)' is not defined/;
-
-  /**
-   * The one name a check result's errors say is not defined (on its cases, or raised before
-   * them), or null.
-   */
-  export function missingNameIn(result: ICheckResult): string | null {
-    const names = new Set<string>();
-    const texts: (string | null | undefined)[] = [result.error];
-    for (const c of result.cases) {
-      texts.push(c.error, c.message);
-    }
-    for (const text of texts) {
-      const match = text ? NAME_ERROR.exec(text) : null;
-      if (match) {
-        names.add(match[1]);
-      }
-    }
-    return names.size === 1 ? [...names][0] : null;
-  }
-
-  /**
-   * The outcome, with the offer to run the cells above that define `name` and its hint.
-   */
-  export function withSetupOffer(
-    outcome: ICheckOutcome,
-    name: string,
-    cells: number[]
-  ): ICheckOutcome {
-    const hint = `${name} is defined in a cell above that has not run since the kernel started: run it, then check again.`;
-    return {
-      ...outcome,
-      result: outcome.result ? { ...outcome.result, hint } : null,
-      missingName: { name, cells }
-    };
-  }
-
-  /**
-   * "in your solution cell, line 3: def f(:" from the traceback of the combined code.
-   */
-  export function locate(traceback: string[], code: ICheckCode): string | null {
-    const text = traceback.join('\n').replace(ANSI, '');
-    let lineNo: number | null = null;
-    for (const line of text.split('\n')) {
-      if (CELL_FRAME.test(line)) {
-        const match = LINE.exec(line);
-        if (match) {
-          lineNo = Number(match[1]);
-        }
-      }
-    }
-    if (lineNo === null) {
-      // A SyntaxError's evalue-less traceback still names the line.
-      const match = LINE.exec(text);
-      lineNo = match ? Number(match[1]) : null;
-    }
-    if (lineNo === null) {
-      return null;
-    }
-    const found = locateLine(code.segments, lineNo);
-    if (!found) {
-      return null;
-    }
-    const cell =
-      found.segment.kind === 'solution'
-        ? 'your solution cell'
-        : 'the test cell';
-    return `  in ${cell}, line ${found.line}: ${found.text.trim()}`;
-  }
-
-  export function hintFor(ename: string): string | null {
-    switch (ename) {
-      case 'SyntaxError':
-      case 'IndentationError':
-      case 'TabError':
-        return 'Python could not read your cell: look at the line shown (and the one above it) for an unclosed bracket, a missing colon or a wrong indent.';
-      case 'NameError':
-        return 'If that name is defined in a cell above (an import such as numpy, or a helper), run that cell first: a check runs only your solution cell and the test cell.';
-      default:
-        return null;
-    }
-  }
-}
-
-/**
- * The cells of a notebook model, as the runner reads them.
- */
-export function cellsOfModel(model: {
-  cells: {
-    length: number;
-    get(index: number): {
-      type: string;
-      sharedModel: { getSource(): string };
-      getMetadata(key: string): unknown;
-    };
-  };
-}): ICellLike[] {
-  const cells: ICellLike[] = [];
-  for (let i = 0; i < model.cells.length; i++) {
-    const cell = model.cells.get(i);
-    const metadata: ICellLike['metadata'] = {};
-    for (const key of ['nbgrader', 'mlmath_lab']) {
-      const value = cell.getMetadata(key);
-      if (value && typeof value === 'object') {
-        metadata[key] = value as Record<string, unknown>;
-      }
-    }
-    cells.push({
-      cell_type: cell.type,
-      source: cell.sharedModel.getSource(),
-      metadata
-    });
-  }
-  return cells;
 }

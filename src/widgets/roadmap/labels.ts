@@ -1,0 +1,44 @@
+/**
+ * The roadmap's words: the overall line, and the labels of statuses and states.
+ */
+
+import { AssignmentStatus, ExerciseState, IProgressCount } from '../../tokens';
+
+/**
+ * "3 / 9 exercises passed".
+ */
+export function overallText(count: IProgressCount): string {
+  return `${count.passed} / ${count.total} exercise${count.total === 1 ? '' : 's'} passed`;
+}
+
+export const NOT_FETCHED_TEXT =
+  'not fetched yet — fetch it from the Assignments tab';
+
+export const STATUS_LABEL: Record<AssignmentStatus, string> = {
+  workspace: 'in your workspace',
+  fetched: 'fetched',
+  not_fetched: 'not fetched yet'
+};
+
+// ◌ as the inline result marks a stub (○ there): checked, but nothing written yet.
+export const STATE_MARK: Record<ExerciseState, string> = {
+  passed: '✔',
+  failed: '✘',
+  'not-implemented': '◌',
+  'not-tried': '○'
+};
+export const STATE_LABEL: Record<ExerciseState, string> = {
+  passed: 'passed',
+  failed: 'not passed yet',
+  'not-implemented': 'not implemented yet',
+  'not-tried': 'not tried'
+};
+
+/**
+ * What the last check of a passed exercise found, when it did not pass.
+ */
+export const LAST_CHECK_TEXT: Record<string, string> = {
+  failed: 'failed',
+  error: 'your code raised an error',
+  not_implemented: 'not implemented'
+};

@@ -1,0 +1,64 @@
+/**
+ * The roadmap, rendered from the model: the course's progress, the learning path, the phases.
+ */
+
+import * as React from 'react';
+
+import { RoadmapModel } from '../../roadmap/model';
+import { IRoadmapActions } from './actions';
+import { overallText } from './labels';
+import { PathSelect } from './pathselect';
+import { Phase } from './phase';
+import { ProgressBar } from './progressbar';
+
+/**
+ * The roadmap, rendered from the model.
+ */
+export function RoadmapView(props: {
+  model: RoadmapModel;
+  actions: IRoadmapActions;
+}): JSX.Element {
+  const { model } = props;
+  if (model.status === 'loading') {
+    return (
+      <div className="mlmath-lab-roadmap-body">
+        <div className="mlmath-lab-roadmap-loading">Loading the roadmap…</div>
+      </div>
+    );
+  }
+  if (model.status === 'error') {
+    return (
+      <div className="mlmath-lab-roadmap-body">
+        <div className="mlmath-lab-roadmap-error" role="alert">
+          {model.error}
+        </div>
+      </div>
+    );
+  }
+  const overall = model.overallCount;
+  return (
+    <div className="mlmath-lab-roadmap-body">
+      <div className="mlmath-lab-roadmap-top">
+        <div className="mlmath-lab-roadmap-title">{model.title}</div>
+        <div className="mlmath-lab-roadmap-overall" aria-live="polite">
+          {overallText(overall)}
+        </div>
+        <ProgressBar count={overall} label="Exercises passed in the course" />
+        <PathSelect model={model} />
+      </div>
+      {model.warning ? (
+        <div className="mlmath-lab-roadmap-warning" role="status">
+          {model.warning}
+        </div>
+      ) : null}
+      {model.phases.map(phase => (
+        <Phase
+          key={phase.id}
+          model={model}
+          phase={phase}
+          actions={props.actions}
+        />
+      ))}
+    </div>
+  );
+}

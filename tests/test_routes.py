@@ -107,7 +107,8 @@ async def test_the_roadmap_lists_the_manifest_and_an_assignment_not_fetched(
     assert set(module["checkpoints"][0]) == {"id", "text"}
     beginner = {p["id"]: p["modules"] for p in roadmap["paths"]}["beginner"]
     assert beginner[0] == "linear-algebra" and "neural-networks" in beginner
-    assert set(roadmap["paths"][0]) == {"id", "title", "description", "modules"}
+    assert set(roadmap["paths"][0]) == {"id", "title", "description", "modules", "exercises"}
+    assert roadmap["paths"][0]["exercises"] == list(MANIFEST.paths[0].exercises)
 
     assignment = assignment_of(roadmap)
     assert assignment["status"] == "not_fetched"

@@ -89,6 +89,9 @@ class LearningPath:
     title: str
     description: str
     modules: tuple[str, ...]  # module ids, in the order this path takes them
+    # The exercise ids this path selects from its modules, in course order: every exercise of
+    # its modules when the manifest lists none for the path.
+    exercises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,9 @@ class _Reader:
         )
         if not phases:
             raise self.fail("phases", "must list at least one phase")
-        module_ids = {m.id for ph in phases for m in ph.modules}
+        modules = {m.id: m for ph in phases for m in ph.modules}
         paths = tuple(
-            self.path_(p, f"paths[{i}]", module_ids)
+            self.path_(p, f"paths[{i}]", modules)
             for i, p in enumerate(self.items(data, "paths", "", required=False))
         )
         return Manifest(self.path, self.text(data, "title", ""), phases, paths)
@@ -260,18 +263,48 @@ class _Reader:
         data = self.mapping(raw, where)
         return Checkpoint(self.unique_id(data, where, "checkpoint"), self.text(data, "text", where))
 
-    def path_(self, raw: Any, where: str, module_ids: set[str]) -> LearningPath:
+    def path_(self, raw: Any, where: str, modules: dict[str, Module]) -> LearningPath:
         data = self.mapping(raw, where)
-        modules = tuple(self.items(data, "modules", where))
-        for i, module_id in enumerate(modules):
-            if module_id not in module_ids:
+        module_ids = tuple(self.items(data, "modules", where))
+        for i, module_id in enumerate(module_ids):
+            if module_id not in modules:
                 raise self.fail(f"{where}.modules[{i}]", f"no module has the id {module_id!r}")
         return LearningPath(
             self.unique_id(data, where, "path"),
             self.text(data, "title", where),
             self.text(data, "description", where),
-            modules,
+            module_ids,
+            self.path_exercises(data, where, [modules[m] for m in module_ids]),
         )
+
+    def path_exercises(
+        self, data: dict[str, Any], where: str, modules: list[Module]
+    ) -> tuple[str, ...]:
+        """The path's ``exercises``: a selection from its own modules, each module at least once.
+
+        A path that lists none takes every exercise of its modules.
+        """
+        on_path = {e.id: m.id for m in modules for a in m.assignments for e in a.exercises}
+        listed = self.items(data, "exercises", where, required=False)
+        if not listed:
+            return tuple(on_path)
+        for i, exercise_id in enumerate(listed):
+            if exercise_id not in on_path:
+                raise self.fail(
+                    f"{where}.exercises[{i}]",
+                    f"{exercise_id!r} is not an exercise of the path's modules",
+                )
+            if exercise_id in listed[:i]:
+                raise self.fail(f"{where}.exercises[{i}]", f"{exercise_id!r} is listed twice")
+        for module in modules:
+            if module.id not in {on_path[e] for e in listed}:
+                raise self.fail(
+                    f"{where}.exercises",
+                    f"selects no exercise of the module {module.id!r} (drop the module from "
+                    "the path, or select some of its exercises)",
+                )
+        # course order, so the roadmap and the path agree on what comes next
+        return tuple(e for e in on_path if e in set(listed))
 
 
 def load_manifest(path: Path) -> Manifest:

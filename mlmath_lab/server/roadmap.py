@@ -112,6 +112,7 @@ class Roadmap:
                     "title": path.title,
                     "description": path.description,
                     "modules": list(path.modules),
+                    "exercises": list(path.exercises),
                 }
                 for path in manifest.paths
             ],

@@ -238,6 +238,10 @@ export interface ILearningPath {
    * Module ids, in the order the path takes them.
    */
   modules: string[];
+  /**
+   * The exercise ids the path selects from its modules, in course order.
+   */
+  exercises: string[];
 }
 
 /**

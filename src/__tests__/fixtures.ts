@@ -126,13 +126,27 @@ export function makeRoadmap(): IRoadmap {
         id: 'beginner',
         title: 'Beginner',
         description: 'Everything in order.',
-        modules: ['linear-algebra', 'calculus', 'probability']
+        modules: ['linear-algebra', 'calculus', 'probability'],
+        exercises: [
+          '01-linear-algebra/dot_loop',
+          '01-linear-algebra/softmax',
+          '01-linear-algebra/kl_divergence',
+          '02-calculus/grad_check',
+          '02-calculus/jacobian',
+          '03-probability/gaussian'
+        ]
       },
       {
         id: 'researcher',
         title: 'Researcher',
         description: 'Calculus first, no probability.',
-        modules: ['calculus', 'linear-algebra']
+        modules: ['calculus', 'linear-algebra'],
+        // a selection: the loop and KL are left out (optional on this path)
+        exercises: [
+          '01-linear-algebra/softmax',
+          '02-calculus/grad_check',
+          '02-calculus/jacobian'
+        ]
       }
     ]
   };

@@ -221,6 +221,34 @@ describe('RoadmapModel', () => {
       expect(store.stored).toBeNull();
     });
 
+    it('counts the exercises the path selects; the others are optional', async () => {
+      await model.refresh();
+      const [foundations, models] = model.phases;
+      const [linear, calculus] = foundations.modules;
+      // passed: the loop and the gradient check
+      expect(model.overallCount).toEqual({ passed: 2, total: 6 });
+      expect(model.moduleCount(linear)).toEqual({ passed: 1, total: 3 });
+
+      await model.selectPath('researcher');
+      expect(model.isExerciseOnPath('01-linear-algebra/softmax')).toBe(true);
+      expect(model.isExerciseOnPath('01-linear-algebra/dot_loop')).toBe(false);
+      // the loop's pass does not count on a path that leaves it out
+      expect(model.overallCount).toEqual({ passed: 1, total: 3 });
+      expect(model.moduleCount(linear)).toEqual({ passed: 0, total: 1 });
+      expect(model.moduleCount(calculus)).toEqual({ passed: 1, total: 2 });
+      expect(model.phaseCount(foundations)).toEqual({ passed: 1, total: 3 });
+      // a module off the path counts as it is
+      expect(model.moduleCount(models.modules[0])).toEqual({
+        passed: 0,
+        total: 1
+      });
+      expect(model.currentModuleId).toBe('calculus');
+
+      await model.selectPath(null);
+      expect(model.isExerciseOnPath('01-linear-algebra/dot_loop')).toBe(true);
+      expect(model.overallCount.total).toBe(6);
+    });
+
     it('restores the remembered path and ignores an unknown one', async () => {
       model = new RoadmapModel({ persistence: persistence('researcher') });
       await model.refresh();

@@ -368,6 +368,27 @@ describe('RoadmapPanel', () => {
       ['linear-algebra', 'true'],
       ['probability', 'false']
     ]);
+    // the exercises the path leaves out are marked optional and not counted
+    expect(node.querySelector('.mlmath-lab-roadmap-overall')?.textContent).toBe(
+      '1 / 3 exercises of your path passed'
+    );
+    model.setExpanded('linear-algebra', true);
+    await settle();
+    const open = node.querySelector<HTMLElement>(
+      '[data-exercise-id="01-linear-algebra/dot_loop"]'
+    )!;
+    expect(open.dataset.onPath).toBe('false');
+    expect(open.querySelector('.mlmath-lab-optional')?.textContent).toBe(
+      'optional'
+    );
+    expect(open.querySelector('button')?.getAttribute('aria-label')).toBe(
+      'Dot product by loop: passed on 2025-01-01 (optional on your path)'
+    );
+    const softmax = node.querySelector<HTMLElement>(
+      '[data-exercise-id="01-linear-algebra/softmax"]'
+    )!;
+    expect(softmax.dataset.onPath).toBe('true');
+    expect(softmax.querySelector('.mlmath-lab-optional')).toBeNull();
   });
 
   it('shows why there is no roadmap', async () => {
@@ -404,5 +425,8 @@ describe('roadmap helpers', () => {
   it('words the overall count', () => {
     expect(overallText({ passed: 3, total: 9 })).toBe('3 / 9 exercises passed');
     expect(overallText({ passed: 0, total: 1 })).toBe('0 / 1 exercise passed');
+    expect(overallText({ passed: 2, total: 26 }, true)).toBe(
+      '2 / 26 exercises of your path passed'
+    );
   });
 });

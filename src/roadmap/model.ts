@@ -273,6 +273,15 @@ export class RoadmapModel implements IRoadmapModel {
   }
 
   /**
+   * Whether the selected path selects this exercise (always true without a path). An
+   * exercise of a path's module that the path leaves out is optional for its learner.
+   */
+  isExerciseOnPath(exerciseId: string): boolean {
+    const path = this.selectedPath;
+    return path === null || path.exercises.includes(exerciseId);
+  }
+
+  /**
    * An exercise's state: `passed` (passed once: a pass stays earned, even when a later
    * check fails, say after a kernel restart), `not-implemented` (checked, never passed, and
    * the last check found the stub), `failed` (checked, never passed, and the last check
@@ -338,6 +347,7 @@ export class RoadmapModel implements IRoadmapModel {
 
   /**
    * Passed and total exercises of an assignment.
+   * (on a path: of the exercises it selects, when it selects some).
    */
   assignmentCount(assignment: IAssignmentInfo): IProgressCount {
     return this._count(assignment.exercises);
@@ -345,6 +355,7 @@ export class RoadmapModel implements IRoadmapModel {
 
   /**
    * Passed and total exercises of a module.
+   * (on a path: of the exercises it selects, when it selects some).
    */
   moduleCount(module: IModuleInfo): IProgressCount {
     return this._count(Private.moduleExercises(module));
@@ -352,13 +363,14 @@ export class RoadmapModel implements IRoadmapModel {
 
   /**
    * Passed and total exercises of a phase.
+   * (on a path: of the exercises it selects, when it selects some).
    */
   phaseCount(phase: IPhaseInfo): IProgressCount {
     return this._count(Private.phaseExercises(phase));
   }
 
   /**
-   * Passed and total exercises of the whole course.
+   * Passed and total exercises of the whole course, or of the selected path.
    */
   get overallCount(): IProgressCount {
     const all: IExerciseInfo[] = [];
@@ -495,11 +507,17 @@ export class RoadmapModel implements IRoadmapModel {
     }
   }
 
+  /**
+   * Passed and total of the exercises that count: on a path, those it selects (the others
+   * are optional), unless the group has none of them (a module off the path counts as is).
+   */
   private _count(exercises: IExerciseInfo[]): IProgressCount {
-    const passed = exercises.filter(
+    const selected = exercises.filter(e => this.isExerciseOnPath(e.id));
+    const counted = selected.length > 0 ? selected : exercises;
+    const passed = counted.filter(
       e => this.exerciseState(e.id) === 'passed'
     ).length;
-    return { passed, total: exercises.length };
+    return { passed, total: counted.length };
   }
 
   private _setChecklist(itemId: string, entry: IChecklistEntry | undefined) {

@@ -27,6 +27,8 @@ export function Exercise(props: {
   const progress = model.exerciseProgress(exercise.id);
   const lastFailed = model.lastCheckFailed(exercise.id);
   const path = exerciseNotebook(exercise, assignment);
+  // In a module of the chosen path, an exercise the path leaves out is optional.
+  const optional = !model.isExerciseOnPath(exercise.id);
   const passedOn = progress?.passed_at ? progress.passed_at.slice(0, 10) : null;
   const lastOutcome = progress?.outcome ?? progress?.status ?? 'failed';
   const lastText = LAST_CHECK_TEXT[lastOutcome] ?? 'did not pass';
@@ -47,8 +49,12 @@ export function Exercise(props: {
     : stateText;
   return (
     <li
-      className={`mlmath-lab-roadmap-exercise mlmath-lab-mod-${state}`}
+      className={
+        `mlmath-lab-roadmap-exercise mlmath-lab-mod-${state}` +
+        (optional ? ' mlmath-lab-mod-optional' : '')
+      }
       data-exercise-id={exercise.id}
+      data-on-path={!optional}
       data-status={state}
       data-last-check={
         progress ? (progress.outcome ?? progress.status) : undefined
@@ -61,7 +67,7 @@ export function Exercise(props: {
         type="button"
         className="mlmath-lab-link-button mlmath-lab-roadmap-exercise-open"
         title={`${details}\n${path ? 'Open the notebook at this exercise' : NOT_FETCHED_TEXT}`}
-        aria-label={`${exercise.title}: ${stateText}`}
+        aria-label={`${exercise.title}: ${stateText}${optional ? ' (optional on your path)' : ''}`}
         onClick={() => {
           if (path) {
             props.actions.openExercise(exercise, assignment, path);
@@ -72,6 +78,14 @@ export function Exercise(props: {
       >
         {exercise.title}
       </button>
+      {optional ? (
+        <span
+          className="mlmath-lab-optional"
+          title="Your learning path leaves this exercise out: do it if you like; it does not count towards your path"
+        >
+          optional
+        </span>
+      ) : null}
       {lastFailed ? (
         <span
           className="mlmath-lab-last-check"

@@ -5,10 +5,11 @@
 import { AssignmentStatus, ExerciseState, IProgressCount } from '../../tokens';
 
 /**
- * "3 / 9 exercises passed".
+ * "3 / 9 exercises passed", or "3 / 9 exercises of your path passed".
  */
-export function overallText(count: IProgressCount): string {
-  return `${count.passed} / ${count.total} exercise${count.total === 1 ? '' : 's'} passed`;
+export function overallText(count: IProgressCount, onPath = false): string {
+  const exercises = `exercise${count.total === 1 ? '' : 's'}`;
+  return `${count.passed} / ${count.total} ${exercises}${onPath ? ' of your path' : ''} passed`;
 }
 
 export const NOT_FETCHED_TEXT =

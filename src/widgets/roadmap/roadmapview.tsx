@@ -41,9 +41,16 @@ export function RoadmapView(props: {
       <div className="mlmath-lab-roadmap-top">
         <div className="mlmath-lab-roadmap-title">{model.title}</div>
         <div className="mlmath-lab-roadmap-overall" aria-live="polite">
-          {overallText(overall)}
+          {overallText(overall, model.selectedPath !== null)}
         </div>
-        <ProgressBar count={overall} label="Exercises passed in the course" />
+        <ProgressBar
+          count={overall}
+          label={
+            model.selectedPath
+              ? 'Exercises of your path passed'
+              : 'Exercises passed in the course'
+          }
+        />
         <PathSelect model={model} />
       </div>
       {model.warning ? (

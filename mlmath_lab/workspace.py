@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from .atomicfile import write_atomically
 from .course.manifest import MANIFEST_NAME
 
 STATE_DIR = ".mlmath-lab"
@@ -62,19 +61,9 @@ def file_hash(path: Path) -> str:
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
-    """Write ``target`` so that a crash leaves either the old file or the new one, whole."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
-        shutil.copymode(source, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Copy ``source`` (a notebook, the manifest: small) so that a crash leaves either the old
+    ``target`` or the new one, whole."""
+    write_atomically(target, source.read_bytes(), mode_of=source)
 
 
 class StudentWorkspace(LoggingConfigurable):

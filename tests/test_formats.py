@@ -24,6 +24,7 @@ from mlmath_lab.checks.result import CaseOutcome, CheckResult
 from mlmath_lab.formats import (
     CHECK_RESULT,
     CHECKLIST_TICK,
+    EXPORT_INDEX,
     PROGRESS,
     RESULT_FORMAT_VERSION,
     ROADMAP,
@@ -37,7 +38,7 @@ from mlmath_lab.server.roadmap import Roadmap
 
 from .conftest import COURSE
 
-NAMES = (CHECK_RESULT, PROGRESS, ROADMAP, CHECKLIST_TICK)
+NAMES = (CHECK_RESULT, PROGRESS, ROADMAP, CHECKLIST_TICK, EXPORT_INDEX)
 
 
 def reference_valid(name: str, value: Any) -> bool:
@@ -151,6 +152,16 @@ def samples() -> Iterator[tuple[str, Any]]:
     module["assignments"] = module["assignments"][:1]
     yield ROADMAP, {**full, "phases": [{**full["phases"][0], "modules": [module]}]}
     yield CHECKLIST_TICK, {"id": "mml-ch2", "done": False}
+    yield (
+        EXPORT_INDEX,
+        {
+            "format": "mlmath-lab-export",
+            "version": 1,
+            "course": "Mathematics of ML",
+            "exported_at": "2026-01-01T00:00:00.000Z",
+            "files": {"progress.json": "0" * 64},
+        },
+    )
 
 
 def test_the_reader_and_jsonschema_agree_on_every_broken_variant() -> None:

@@ -10,10 +10,16 @@ from tornado.httpclient import HTTPClientError
 from mlmath_lab import __version__
 
 
-async def test_info_route_answers_with_the_version(jp_fetch) -> None:
+async def test_info_route_answers_with_the_version(jp_fetch, monkeypatch) -> None:
+    for name in ("BINDER_LAUNCH_HOST", "BINDER_REQUEST"):
+        monkeypatch.delenv(name, raising=False)
     response = await jp_fetch("mlmath-lab", "info")
     assert response.code == 200
-    assert json.loads(response.body) == {"name": "mlmath_lab", "version": __version__}
+    info = {"name": "mlmath_lab", "version": __version__, "temporary": False}
+    assert json.loads(response.body) == info
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://binder.example/")
+    response = await jp_fetch("mlmath-lab", "info")
+    assert json.loads(response.body) == {**info, "temporary": True}
 
 
 async def test_info_route_refuses_requests_without_a_token(jp_fetch) -> None:

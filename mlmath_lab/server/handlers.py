@@ -30,6 +30,7 @@ from .payloads import BodyError, parse_check, parse_checklist, parse_object
 from .progress import CheckRecord, Entry, ProgressStore
 from .roadmap import Roadmap
 from .serverconfig import MlmathLabServer
+from .transfer import ImportRefused, export_archive, export_filename, import_archive
 
 SERVER_SETTING = "mlmath_lab_server"
 ROADMAP_SETTING = "mlmath_lab_roadmap"
@@ -99,12 +100,16 @@ class _Handler(APIHandler):
 class InfoHandler(_Handler):
     """``GET /mlmath-lab/info``: which version of the server side is running.
 
-    The frontend uses it to tell "server extension missing" apart from "course not found".
+    The frontend uses it to tell "server extension missing" apart from "course not found",
+    and to offer an export of the progress when the session keeps nothing (``temporary``).
     """
 
     @web.authenticated
     def get(self) -> None:
-        self.reply({"name": "mlmath_lab", "version": __version__})
+        server: MlmathLabServer = self.settings[SERVER_SETTING]
+        self.reply(
+            {"name": "mlmath_lab", "version": __version__, "temporary": server.is_temporary()}
+        )
 
 
 class RoadmapHandler(_Handler):
@@ -153,6 +158,40 @@ class ChecklistHandler(_Handler):
         return self.saved(lambda: self.store.set_checklist(item_id, done))
 
 
+class ExportHandler(_Handler):
+    """``GET /mlmath-lab/progress/export``: the progress and notebooks, as one zip."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        data = await asyncio.to_thread(self._export)
+        self.set_header("Content-Disposition", f'attachment; filename="{export_filename()}"')
+        self.set_header("Cache-Control", "no-store")
+        self.finish(data, set_content_type="application/zip")  # APIHandler's default: JSON
+
+    def _export(self) -> bytes:
+        try:
+            return export_archive(self.manifest(), self.roadmap.root, self.store)
+        except OSError as error:
+            raise RouteError(500, f"cannot export the progress: {error}") from None
+
+
+class ImportHandler(_Handler):
+    """``POST /mlmath-lab/progress/import`` (the zip as the body): checked whole, then merged."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        self.reply(await asyncio.to_thread(self._import, self.request.body))
+
+    def _import(self, data: bytes) -> dict[str, Any]:
+        try:
+            report = import_archive(data, self.manifest(), self.roadmap.root, self.store)
+        except ImportRefused as error:
+            raise RouteError(400, f"not imported: {error}") from None
+        except OSError as error:
+            raise RouteError(500, f"the import stopped: {error}") from None
+        return report.to_json()
+
+
 def setup_handlers(
     web_app: Any, server: MlmathLabServer, root_dir: Path, log: logging.Logger
 ) -> None:
@@ -171,6 +210,8 @@ def setup_handlers(
         ("progress", ProgressHandler),
         ("progress/check", CheckHandler),
         ("progress/checklist", ChecklistHandler),
+        ("progress/export", ExportHandler),
+        ("progress/import", ImportHandler),
     ]
     web_app.add_handlers(
         ".*$",

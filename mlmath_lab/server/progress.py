@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import temporary_prefix, write_atomically
 from ..formats import PROGRESS, PROGRESS_FORMAT_VERSION, first_problem
 
 FORMAT_VERSION = PROGRESS_FORMAT_VERSION
@@ -83,6 +83,16 @@ def shape_problem(data: Any) -> str | None:
     return first_problem(PROGRESS, data)
 
 
+def _merged_exercise(ours: Entry | None, theirs: Entry) -> Entry:
+    if ours is None:
+        return dict(theirs)
+    later = dict(theirs if theirs["last_checked"] > ours["last_checked"] else ours)
+    passes = [p for p in (ours["passed_at"], theirs["passed_at"]) if p]
+    later["passed_at"] = min(passes) if passes else None
+    later["attempts"] = max(ours["attempts"], theirs["attempts"])
+    return later
+
+
 # One lock per progress file for the threads of this process. flock alone would serialise
 # them too (each acquisition opens its own descriptor), but it would park a pool thread inside
 # a system call; the threading lock queues them in Python first.
@@ -110,17 +120,6 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX)  # released when the descriptor closes
         # On Windows the threading lock is the only guard (one server per user there).
         yield
-    finally:
-        os.close(fd)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable: it is an entry in the directory."""
-    if sys.platform == "win32":  # directories cannot be opened (nor need to be) on Windows
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -174,6 +173,32 @@ class ProgressStore:
 
         return self._update(change)
 
+    def merge(self, imported: dict[str, Any]) -> dict[str, int]:
+        """Add a progress file from another session (already checked against the schema).
+
+        Per exercise: a pass stays earned (the earliest ``passed_at`` of the two), the later
+        last check gives the current state, and the attempts are the larger count (importing
+        the same file twice counts nothing twice). Per checklist item, the later tick wins.
+        Returns how many exercises and checklist items changed.
+        """
+
+        def change(data: dict[str, Any]) -> Entry:
+            exercises = checklist = 0
+            for exercise_id, theirs in imported["exercises"].items():
+                ours = data["exercises"].get(exercise_id)
+                merged = _merged_exercise(ours, theirs)
+                if merged != ours:
+                    data["exercises"][exercise_id] = merged
+                    exercises += 1
+            for item_id, theirs in imported["checklist"].items():
+                ours = data["checklist"].get(item_id)
+                if (ours is None or theirs["at"] > ours["at"]) and theirs != ours:
+                    data["checklist"][item_id] = dict(theirs)
+                    checklist += 1
+            return {"exercises": exercises, "checklist": checklist}
+
+        return self._update(change)
+
     # -- internals -----------------------------------------------------------------------
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -217,20 +242,10 @@ class ProgressStore:
     def _remove_stale_temporaries(self) -> None:
         # Under the lock no other write is in progress, so any temporary file left here is
         # from a writer that was killed before its rename.
-        for stale in self.directory.glob(f".{self.path.name}.*.tmp"):
+        for stale in self.directory.glob(f"{temporary_prefix(self.path)}*.tmp"):
             stale.unlink(missing_ok=True)
 
     def _write(self, data: dict[str, Any]) -> None:
         self._remove_stale_temporaries()
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_directory(self.directory)
+        write_atomically(self.path, text.encode("utf-8"))

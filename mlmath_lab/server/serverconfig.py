@@ -3,16 +3,19 @@ or on the command line (``jupyter lab --MlmathLabServer.progress_dir=...``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 from traitlets.config import Configurable
 
 from ..course.manifest import MANIFEST_NAME
 from ..workspace import STATE_DIR, workspace_manifest_path
 
 PROGRESS_FOLDER = "mlmath_lab"
+# set by Binder in every session it starts
+BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REQUEST")
 
 
 class MlmathLabServer(Configurable):
@@ -29,6 +32,19 @@ class MlmathLabServer(Configurable):
         <Jupyter data dir>/{PROGRESS_FOLDER}, which is per user on a laptop and on JupyterHub
         alike, and outside root_dir so that a student cannot delete it by tidying files.""",
     ).tag(config=True)
+
+    temporary_session = Bool(
+        None,
+        allow_none=True,
+        help="""Whether this server keeps nothing when it stops, as on Binder: the roadmap
+        then offers to export the student's progress and notebooks. Default: detected
+        (Binder sets BINDER_LAUNCH_HOST or BINDER_REQUEST in the server's environment).""",
+    ).tag(config=True)
+
+    def is_temporary(self) -> bool:
+        if self.temporary_session is not None:
+            return bool(self.temporary_session)
+        return any(os.environ.get(name) for name in BINDER_VARIABLES)
 
     def manifest_file(self, root_dir: Path) -> Path:
         if not self.manifest_path:

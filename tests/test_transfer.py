@@ -271,4 +271,3 @@ def test_a_temporary_session_is_detected_or_configured(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert MlmathLabServer(**config).is_temporary() is temporary
-

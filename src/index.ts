@@ -34,6 +34,7 @@ import {
 } from './tokens';
 import { IRoadmapActions } from './widgets/roadmap/actions';
 import { RoadmapPanel } from './widgets/roadmap/roadmappanel';
+import { ProgressTransfer } from './roadmap/transfer';
 
 const PALETTE_CATEGORY = 'ML Math';
 const STATE_KEY = `${PluginIDs.roadmap}:learning-path`;
@@ -101,7 +102,9 @@ export const roadmapPlugin: JupyterFrontEndPlugin<IRoadmapModel> = {
       }
     };
 
-    const panel = new RoadmapPanel({ model, actions });
+    const transfer = new ProgressTransfer({ roadmap: model });
+    void transfer.load();
+    const panel = new RoadmapPanel({ model, actions, transfer });
     app.shell.add(panel, 'left', { rank: 350 });
     if (restorer) {
       restorer.add(panel, ROADMAP_WIDGET_ID);

@@ -302,6 +302,40 @@ export interface ICheckRecorded {
 }
 
 /**
+ * `GET /mlmath-lab/info`.
+ */
+export interface IServerInfo {
+  name: string;
+  version: string;
+  /**
+   * Whether the session keeps nothing when it stops (Binder): the roadmap offers an export.
+   */
+  temporary?: boolean;
+}
+
+/**
+ * An export of the progress and notebooks, as the server sent it.
+ */
+export interface IExportFile {
+  blob: Blob;
+  filename: string;
+}
+
+/**
+ * `POST /mlmath-lab/progress/import`'s reply: what the import changed.
+ */
+export interface IImportReport {
+  exercises: number;
+  checklist: number;
+  restored: string[];
+  unchanged: string[];
+  /**
+   * Notebooks the student had changed in this session → where the imported copy went.
+   */
+  kept_both: Record<string, string>;
+}
+
+/**
  * An exercise's state in the roadmap: never checked; checked, but the stub is still in place;
  * checked and failing (a case failed, or the code raised before the check ran); passed (once:
  * a pass stays earned).

@@ -9,8 +9,11 @@ import {
   ICheckRecorded,
   ICheckResult,
   IChecklistEntry,
+  IExportFile,
+  IImportReport,
   IProgress,
-  IRoadmap
+  IRoadmap,
+  IServerInfo
 } from '../tokens';
 
 /**
@@ -65,10 +68,52 @@ export async function requestAPI<T>(
 }
 
 /**
- * `GET /mlmath-lab/info`: which version of the server extension runs (404: none).
+ * `GET /mlmath-lab/info`: which version of the server extension runs (404: none), and
+ * whether the session keeps nothing when it stops (Binder).
  */
-export function fetchInfo(): Promise<{ name: string; version: string }> {
-  return requestAPI<{ name: string; version: string }>('info');
+export function fetchInfo(): Promise<IServerInfo> {
+  return requestAPI<IServerInfo>('info');
+}
+
+/**
+ * `GET /mlmath-lab/progress/export`: the progress and notebooks as one zip file.
+ */
+export async function fetchExport(): Promise<IExportFile> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(settings.baseUrl, API_NAMESPACE, 'progress/export');
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, {}, settings);
+  } catch (error) {
+    throw new ServerConnection.NetworkError(error as TypeError);
+  }
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      message = JSON.parse(await response.text()).message ?? message;
+    } catch {
+      // not a JSON error body: the status says it
+    }
+    throw new ServerConnection.ResponseError(response, message);
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const named = /filename="([^"]+)"/.exec(disposition);
+  return {
+    blob: await response.blob(),
+    filename: named ? named[1] : 'mlmath-lab-progress.zip'
+  };
+}
+
+/**
+ * `POST /mlmath-lab/progress/import`: a file that `fetchExport` saved, checked whole by the
+ * server, then merged (a 400 says why it was refused; nothing changed then).
+ */
+export function postImport(file: Blob): Promise<IImportReport> {
+  return requestAPI<IImportReport>('progress/import', {
+    method: 'POST',
+    body: file,
+    headers: { 'Content-Type': 'application/zip' }
+  });
 }
 
 /**

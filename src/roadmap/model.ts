@@ -544,6 +544,15 @@ export class RoadmapModel implements IRoadmapModel {
   }
 
   /**
+   * Load the roadmap and progress again after they changed on the server by other means
+   * (an import), here and in the other tabs.
+   */
+  async reloadEverywhere(): Promise<void> {
+    await this.refresh();
+    this._sync?.post({ kind: 'progress' });
+  }
+
+  /**
    * Another tab (JupyterLab or Notebook 7, same server) recorded progress or chose a path.
    */
   private _onSyncMessage(message: RoadmapModel.ISyncMessage): void {

@@ -16,6 +16,7 @@ import * as React from 'react';
 
 import { roadmapIcon } from '../../icons';
 import { RoadmapModel } from '../../roadmap/model';
+import { ProgressTransfer } from '../../roadmap/transfer';
 import { ROADMAP_WIDGET_ID } from '../../tokens';
 import { IRoadmapActions } from './actions';
 import { RoadmapView } from './roadmapview';
@@ -26,7 +27,7 @@ import { RoadmapView } from './roadmapview';
 export class RoadmapPanel extends SidePanel {
   constructor(options: RoadmapPanel.IOptions) {
     super({ content: new Panel() });
-    const { model, actions } = options;
+    const { model, actions, transfer } = options;
     this.id = ROADMAP_WIDGET_ID;
     this.addClass('mlmath-lab-roadmap-panel');
     this.title.icon = roadmapIcon;
@@ -51,12 +52,18 @@ export class RoadmapPanel extends SidePanel {
 
     const view = ReactWidget.create(
       <UseSignal signal={model.changed}>
-        {() => <RoadmapView model={model} actions={actions} />}
+        {() => (
+          <RoadmapView model={model} actions={actions} transfer={transfer} />
+        )}
       </UseSignal>
     );
     view.addClass('mlmath-lab-roadmap-content');
     this.addWidget(view);
     this._model = model;
+    if (transfer) {
+      // the top of the roadmap depends on it: shown again when it is known
+      transfer.changed.connect(() => view.update());
+    }
   }
 
   /**
@@ -80,5 +87,9 @@ export namespace RoadmapPanel {
   export interface IOptions {
     model: RoadmapModel;
     actions: IRoadmapActions;
+    /**
+     * Export and import of the progress; without it the roadmap offers neither.
+     */
+    transfer?: ProgressTransfer;
   }
 }

@@ -2,14 +2,17 @@
  * The roadmap, rendered from the model: the course's progress, the learning path, the phases.
  */
 
+import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { RoadmapModel } from '../../roadmap/model';
+import { ProgressTransfer } from '../../roadmap/transfer';
 import { IRoadmapActions } from './actions';
 import { overallText } from './labels';
 import { PathSelect } from './pathselect';
 import { Phase } from './phase';
 import { ProgressBar } from './progressbar';
+import { ProgressTransferView } from './transfer';
 
 /**
  * The roadmap, rendered from the model.
@@ -17,6 +20,7 @@ import { ProgressBar } from './progressbar';
 export function RoadmapView(props: {
   model: RoadmapModel;
   actions: IRoadmapActions;
+  transfer?: ProgressTransfer;
 }): JSX.Element {
   const { model } = props;
   if (model.status === 'loading') {
@@ -53,6 +57,10 @@ export function RoadmapView(props: {
         />
         <PathSelect model={model} />
       </div>
+      {/* a temporary session says so first; otherwise the buttons wait at the end */}
+      {props.transfer?.temporary ? (
+        <Transfer transfer={props.transfer} />
+      ) : null}
       {model.warning ? (
         <div className="mlmath-lab-roadmap-warning" role="status">
           {model.warning}
@@ -66,6 +74,17 @@ export function RoadmapView(props: {
           actions={props.actions}
         />
       ))}
+      {props.transfer && !props.transfer.temporary ? (
+        <Transfer transfer={props.transfer} />
+      ) : null}
     </div>
+  );
+}
+
+function Transfer(props: { transfer: ProgressTransfer }): JSX.Element {
+  return (
+    <UseSignal signal={props.transfer.changed}>
+      {() => <ProgressTransferView transfer={props.transfer} />}
+    </UseSignal>
   );
 }

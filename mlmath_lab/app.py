@@ -24,8 +24,11 @@ from . import __version__, _lean_imports  # noqa: F401 (first: see its docstring
 from .autograde.grader import Autograder
 from .autograde.submissions import SubmissionProblem
 from .course import NBGRADER_CONFIG, Course, CourseError, ManifestError, find_course_root
+from .course.bundle import PACKAGED, BundleError, build_bundle, packaged_course
 from .course.kernelinfo import for_this_kernel
-from .course.release import ReleaseError, generate_release
+from .course.leaks import course_secrets
+from .course.manifest import load_manifest
+from .course.release import GeneratedReleases, ReleaseError, StudentReleases
 from .course.validate import Validator
 from .workspace import StudentWorkspace
 
@@ -47,12 +50,14 @@ class CourseApp(JupyterApp):
             raise CourseError(f"{root}: not a course root (no {NBGRADER_CONFIG})")
         return Course(root.resolve())
 
-    def load_course_config(self, course: Course) -> Config:
-        """Load ``nbgrader_config.py`` from Jupyter's config paths and the course root.
+    def load_course_config(self, course: Course | None) -> Config:
+        """Load ``nbgrader_config.py`` from Jupyter's config paths and the course root (if
+        there is one).
 
         Values given on the command line still win, as traitlets applications expect.
         """
-        for folder in [*self.config_file_paths[::-1], str(course.root)]:
+        roots = [str(course.root)] if course is not None else []
+        for folder in [*self.config_file_paths[::-1], *roots]:
             if Path(folder, NBGRADER_CONFIG).is_file():
                 # traitlets' own loader: JupyterApp's only reads jupyter_*_config files
                 Application.load_config_file(self, NBGRADER_CONFIG, path=[folder])
@@ -117,7 +122,9 @@ class LabApp(CourseApp):
     name = "mlmath-lab-lab"
     description = """Prepare the student workspace from the release versions of the
     assignments (never overwriting a notebook you edited; new assignments are added) and open
-    JupyterLab on it. Arguments after -- go to JupyterLab (e.g. -- --no-browser --port=8899)."""
+    JupyterLab on it. The course is the course root when there is one (--course-dir, the
+    current folder or ./assignments), else the student course packaged with mlmath_lab.
+    Arguments after -- go to JupyterLab (e.g. -- --no-browser --port=8899)."""
     classes = [StudentWorkspace]
     open_lab = Bool(True, help="Start JupyterLab after preparing the workspace.").tag(config=True)
     lab_args = List(Unicode(), help="Extra arguments for jupyter lab.").tag(config=True)
@@ -131,21 +138,40 @@ class LabApp(CourseApp):
 
     def start(self) -> None:
         try:
-            course = self.course()
-            config = self.load_course_config(course)
+            releases, config = self.student_releases()
+            self.log.info("course: %s", releases.origin)
             workspace = StudentWorkspace(parent=self, config=config)
-            self.prepare(course, workspace, config)
-        except (CourseError, ManifestError, ReleaseError) as error:
+            self.prepare(releases, workspace)
+        except (CourseError, ManifestError, ReleaseError, BundleError) as error:
             self.fail(str(error))
             return
         if self.open_lab:
-            self.launch(workspace, course)
+            self.launch(workspace, releases)
 
-    def prepare(self, course: Course, workspace: StudentWorkspace, config: Config) -> None:
-        names = [a.id for a in course.manifest().assignments()]
+    def student_releases(self) -> tuple[StudentReleases, Config]:
+        """The course root when there is one (an instructor's, a clone of the repository);
+        else, unless --course-dir names another folder, the student course packaged with
+        mlmath_lab (a self-learner's ``pip install``)."""
+        try:
+            course = self.course()
+        except CourseError as no_course:
+            if self.course_dir:
+                raise
+            packaged = packaged_course()
+            if packaged is None:
+                raise CourseError(
+                    f"{no_course}. This installation of mlmath_lab carries no student course "
+                    "either: install a wheel built after `mlmath-lab bundle`, or open a course "
+                    "with --course-dir=PATH"
+                ) from None
+            return packaged, self.load_course_config(None)
+        config = self.load_course_config(course)
+        return GeneratedReleases(course, config), config
+
+    def prepare(self, releases: StudentReleases, workspace: StudentWorkspace) -> None:
         with tempfile.TemporaryDirectory(prefix="mlmath-lab-release-") as scratch:
-            for name in names:
-                release = generate_release(course, name, Path(scratch) / name, config)
+            for name in releases.assignment_ids():
+                release = releases.release(name, Path(scratch) / name)
                 # as the student's kernel will report it: opening a notebook changes nothing
                 for_this_kernel(release)
                 report = workspace.sync(name, release)
@@ -156,11 +182,11 @@ class LabApp(CourseApp):
                 for key in report.kept:
                     self.log.warning("kept your edited %s (the release version differs)", key)
         # The server extension's roadmap reads this copy (MlmathLabServer.manifest_path).
-        installed = workspace.install_manifest(course.manifest_path)
+        installed = workspace.install_manifest(releases.manifest_path)
         self.log.info("roadmap manifest: %s", installed)
         self.log.info("workspace ready: %s", workspace.root)
 
-    def launch(self, workspace: StudentWorkspace, course: Course) -> None:
+    def launch(self, workspace: StudentWorkspace, releases: StudentReleases) -> None:
         from .lab_launch import (
             LabOptionError,
             config_path_with,
@@ -174,7 +200,9 @@ class LabApp(CourseApp):
         ours = {
             "ServerApp.root_dir": str(root),
             "LabApp.default_url": open_url(
-                first_unfinished_notebook(course.manifest(), self._progress(), root)
+                first_unfinished_notebook(
+                    load_manifest(releases.manifest_path), self._progress(), root
+                )
             ),
             "LabApp.news_url": "None",  # no "official Jupyter news?" prompt for a student
         }
@@ -207,6 +235,35 @@ class LabApp(CourseApp):
         except Exception as error:  # a start page is no reason not to start
             self.log.warning("could not read your progress (%s): opening the first notebook", error)
             return {}
+
+
+class BundleApp(CourseApp):
+    name = "mlmath-lab-bundle"
+    description = """Package the student course into mlmath_lab for a wheel: the release
+    version of every assignment and the roadmap manifest, with an index of their sha256, in
+    mlmath_lab/student_course/ (or --output=DIR). `mlmath-lab lab` opens it where there is no
+    course root. It is scanned before it is written: it holds no hidden test and no solution.
+    Run it before building a wheel or an sdist."""
+    output = Unicode(
+        "", help="Where to write it. Default: the student_course folder of the mlmath_lab package."
+    ).tag(config=True)
+    aliases = {**CourseApp.aliases, "output": "BundleApp.output"}
+
+    def start(self) -> None:
+        course, config = self.open_course()
+        target = Path(self.output).expanduser().resolve() if self.output else PACKAGED
+        try:
+            # every notebook of source/: what the bundle must not give away
+            secrets = course_secrets(sorted(course.source.rglob("*.ipynb")))
+            bundle = build_bundle(GeneratedReleases(course, config), secrets, target)
+        except (CourseError, ManifestError, ReleaseError, BundleError) as error:
+            self.fail(str(error))
+            return
+        files = sum(len(assignment.files) for assignment in bundle.assignments)
+        print(
+            f"student course of {course.root}: {len(bundle.assignments)} assignment(s), "
+            f"{files} file(s) and the manifest in {bundle.folder}"
+        )
 
 
 class AutogradeApp(CourseApp):
@@ -320,6 +377,7 @@ class MlmathLabApp(JupyterApp):
     subcommands = {
         "validate": (ValidateApp, ValidateApp.description.splitlines()[0]),
         "lab": (LabApp, LabApp.description.splitlines()[0]),
+        "bundle": (BundleApp, BundleApp.description.splitlines()[0]),
         "autograde": (AutogradeApp, AutogradeApp.description.splitlines()[0]),
         "report": (ReportApp, ReportApp.description.splitlines()[0]),
     }
@@ -394,7 +452,7 @@ def _early_zygote_preload(args: list[str]) -> tuple[str, ...] | None:
     # --Validator.executor=kernel, or the value as the next argument
     kernel = any(
         a.startswith("--Validator.executor") and "kernel" in f"{a} {following}"
-        for a, following in zip(args, [*args[1:], ""], strict=True)
+        for a, following in itertools.pairwise([*args, ""])  # (none for a bare `mlmath-lab`)
     )
     if args[:1] == ["validate"] and "--no-execute" not in args and not kernel:
         # (an nbgrader_config.py that chooses the kernel executor leaves it unused: stopped

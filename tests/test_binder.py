@@ -8,15 +8,12 @@ the roadmap, no instructor tools, and in Chromium a check that passes on a solve
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -41,6 +38,7 @@ from .support.binder_env import (
     read_environment_file,
 )
 from .support.course import hidden_test_lines
+from .support.processes import free_port, stop_group
 
 UI_TESTS = REPO / "ui-tests"
 ASSIGNMENT = "01-linear-algebra"
@@ -213,25 +211,6 @@ class BinderServer:
         return "server log (tail):\n" + "\n".join(text.splitlines()[-lines:])
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server's process group: the server, its kernels, and binder/start's shell."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # kernels left behind, if any
-
-
 @pytest.fixture
 def binder_server(binder: BinderEnv, tmp_path: Path) -> Iterator[BinderServer]:
     # The Binder user's home as the image has it (postBuild's workspace in it), copied so that
@@ -280,7 +259,7 @@ def binder_server(binder: BinderEnv, tmp_path: Path) -> Iterator[BinderServer]:
             time.sleep(0.5)
         yield server
     finally:
-        stop(process)
+        stop_group(process)
 
 
 def page_config(lab_html: bytes) -> dict[str, Any]:

@@ -39,7 +39,8 @@ from mlmath_lab.checks.result import CHECK_MIME_TYPE
 from mlmath_lab.exchange import ExchangeSubmit
 
 from .support.course import BEGIN_HIDDEN, hidden_test_lines
-from .support.hub import Hub, UnixAccounts, UserServer, free_port, proxy_command, run_as, start_hub
+from .support.hub import Hub, UnixAccounts, UserServer, proxy_command, run_as, start_hub
+from .support.processes import free_port
 
 needs_root_on_linux = pytest.mark.skipif(
     sys.platform != "linux" or os.geteuid() != 0,

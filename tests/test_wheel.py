@@ -19,8 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -48,6 +46,7 @@ from mlmath_lab.course.notebooks import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN
 
 from .conftest import COURSE, REPO, cli_env
 from .support.binder_env import copy_repository, repository_files
+from .support.processes import free_port, stop_group
 
 SOURCE = COURSE / "source"
 LABEXTENSION = REPO / "mlmath_lab" / "labextension"
@@ -403,12 +402,6 @@ def test_a_wheel_without_the_packaged_course_stops_naming_the_command(tmp_path: 
     assert not list(tmp_path.glob("dist/*.whl"))
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def http_get(url: str, token: str) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
     try:
@@ -416,19 +409,6 @@ def http_get(url: str, token: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server this test started: its process group (the server and any kernel)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 @contextlib.contextmanager
@@ -465,7 +445,7 @@ def lab_server(
             time.sleep(0.5)
         yield url, token
     finally:
-        stop(process)
+        stop_group(process, grace=30)
 
 
 def without_colours(text: str) -> str:

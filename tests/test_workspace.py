@@ -19,6 +19,7 @@ from mlmath_lab.course.manifest import load_manifest
 from mlmath_lab.workspace import StudentWorkspace
 
 from .conftest import cli_env, mlmath_lab
+from .support.processes import free_port
 
 NOTEBOOK = "01-linear-algebra/linear_algebra.ipynb"
 
@@ -136,14 +137,6 @@ def test_lab_puts_the_course_manifest_where_the_server_reads_it(
 def test_lab_outside_a_course_fails_clearly(tmp_path: Path) -> None:
     result = mlmath_lab("lab", "--prepare-only", f"--course-dir={tmp_path / 'nowhere'}")
     assert result.returncode == 1 and "not a course root" in result.stderr
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.slow

@@ -2,7 +2,6 @@
  * The roadmap sidebar: the DOM contract of the browser tests, rendered from the model.
  */
 
-import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import * as request from '../api/request';
@@ -11,7 +10,7 @@ import { assignmentNotebook, exerciseNotebook } from '../roadmap/notebooks';
 import { IRoadmapActions } from '../widgets/roadmap/actions';
 import { overallText } from '../widgets/roadmap/labels';
 import { RoadmapPanel } from '../widgets/roadmap/roadmappanel';
-import { makeResult } from './utils';
+import { makeResult, settle } from './utils';
 import { entry, makeProgress, makeRoadmap, responseError } from './fixtures';
 
 jest.mock('../api/request', () => ({
@@ -24,14 +23,6 @@ jest.mock('../api/request', () => ({
 }));
 
 const mocked = request as jest.Mocked<typeof request>;
-
-async function settle(): Promise<void> {
-  MessageLoop.flush();
-  for (let i = 0; i < 3; i++) {
-    await new Promise(resolve => setTimeout(resolve, 10));
-    MessageLoop.flush();
-  }
-}
 
 const ALL_OPEN = { 'linear-algebra': true, calculus: true, probability: true };
 

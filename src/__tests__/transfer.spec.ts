@@ -3,7 +3,6 @@
  * roadmap shows them (first, with a warning, in a temporary session; else at the end).
  */
 
-import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import * as request from '../api/request';
@@ -13,6 +12,7 @@ import { IImportReport } from '../tokens';
 import { RoadmapPanel } from '../widgets/roadmap/roadmappanel';
 import { TEMPORARY_TEXT } from '../widgets/roadmap/transfer';
 import { makeProgress, makeRoadmap, responseError } from './fixtures';
+import { settle } from './utils';
 
 jest.mock('../api/request', () => ({
   ...jest.requireActual('../api/request'),
@@ -24,14 +24,6 @@ jest.mock('../api/request', () => ({
 }));
 
 const mocked = request as jest.Mocked<typeof request>;
-
-async function settle(): Promise<void> {
-  MessageLoop.flush();
-  for (let i = 0; i < 3; i++) {
-    await new Promise(resolve => setTimeout(resolve, 10));
-    MessageLoop.flush();
-  }
-}
 
 function report(changes: Partial<IImportReport> = {}): IImportReport {
   return {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ISessionContext } from '@jupyterlab/apputils';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
+import { MessageLoop } from '@lumino/messaging';
 import { Signal } from '@lumino/signaling';
 
 import { ICellLike } from '../notebook/exercises';
@@ -279,5 +280,16 @@ export async function waitFor(
       throw new Error(`condition not met within ${timeout} ms`);
     }
     await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Let pending promises, timers and Lumino messages run (a render after a model change).
+ */
+export async function settle(): Promise<void> {
+  MessageLoop.flush();
+  for (let i = 0; i < 3; i++) {
+    await new Promise(resolve => setTimeout(resolve, 10));
+    MessageLoop.flush();
   }
 }

@@ -10,7 +10,6 @@ import os
 import pwd
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,12 +24,6 @@ import requests
 HTTP_TIMEOUT = 60  # seconds, per request
 REPO = Path(__file__).resolve().parents[2]
 HUB_PACKAGE = REPO / "tests" / "hub"  # package.json pins configurable-http-proxy
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def proxy_command() -> Path:

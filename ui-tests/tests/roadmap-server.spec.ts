@@ -5,45 +5,27 @@
  * That server listens on 127.0.0.1:8889 and keeps its files in
  * <system temp>/mlmath-lab-ui-tests-restart (see tests/server.ts).
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   ASSIGNMENT,
-  exerciseId,
-  exerciseProgress,
   isPassed,
-  MOCK_SETTINGS,
   openCourseNotebook,
   openRoadmap,
+  progressOf,
   reloadLab,
   roadmap,
   roadmapExercise,
   solveAndCheckDotLoop
 } from './utils';
-import { TestServer } from './server';
+import { TestServer, useTestServer } from './server';
 
 const server = new TestServer({
   port: 8889,
   dir: TestServer.defaultDir('restart')
 });
 
-test.use({ baseURL: server.baseURL, mockSettings: MOCK_SETTINGS });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  await server.start();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await server.stop();
-});
-
-async function progressOf(page: IJupyterLabPageFixture, gradeId: string) {
-  const response = await page.request.get('/mlmath-lab/progress');
-  expect(response.ok(), 'GET /mlmath-lab/progress').toBe(true);
-  return exerciseProgress(await response.json(), exerciseId(gradeId));
-}
+useTestServer(server);
 
 test('progress is kept across a server restart', async ({ page }) => {
   test.setTimeout(240_000);

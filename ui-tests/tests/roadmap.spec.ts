@@ -222,6 +222,48 @@ test('offers the learning paths', async ({ page }) => {
   await expect(linearAlgebra).toHaveAttribute('data-on-path', 'false');
 });
 
+test('a learning path counts its own exercises; the ones it leaves out are optional', async ({
+  page
+}) => {
+  await openRoadmap(page);
+  const select = roadmap(page).locator('select.mlmath-lab-path-select');
+  await select.selectOption('beginner');
+  await expect(
+    roadmap(page).locator('.mlmath-lab-roadmap-overall')
+  ).toContainText(/^\d+ \/ 26 exercises of your path passed$/);
+  const module = roadmap(page).locator(
+    '.mlmath-lab-roadmap-module[data-module-id="linear-algebra"]'
+  );
+  // the beginner takes 6 of the module's 9 exercises
+  await expect(module.locator('.mlmath-lab-roadmap-count').first()).toHaveText(
+    /^\d+\/6$/
+  );
+  if (
+    (await module
+      .locator('.mlmath-lab-roadmap-module-toggle')
+      .getAttribute('aria-expanded')) !== 'true'
+  ) {
+    await module.locator('.mlmath-lab-roadmap-module-toggle').click();
+  }
+  const optional = roadmapExercise(page, 'pairwise_sq_dists');
+  await expect(optional).toHaveAttribute('data-on-path', 'false');
+  await expect(optional.locator('.mlmath-lab-optional')).toHaveText('optional');
+  await expect(roadmapExercise(page, 'dot_loop')).toHaveAttribute(
+    'data-on-path',
+    'true'
+  );
+  await expect(
+    roadmapExercise(page, 'dot_loop').locator('.mlmath-lab-optional')
+  ).toHaveCount(0);
+
+  // the whole course again: nothing is optional
+  await select.selectOption('');
+  await expect(optional).toHaveAttribute('data-on-path', 'true');
+  await expect(
+    roadmap(page).locator('.mlmath-lab-roadmap-overall')
+  ).toContainText(/^\d+ \/ \d+ exercises passed$/);
+});
+
 test('a checklist tick is kept after a reload', async ({ page }) => {
   await openRoadmap(page);
   const items = roadmap(page).locator('input.mlmath-lab-checklist-item');

@@ -11,6 +11,10 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
+import { test } from '@jupyterlab/galata';
+
+import { MOCK_SETTINGS } from './utils';
+
 const UI_TESTS = path.resolve(__dirname, '..');
 
 export interface ITestServerOptions {
@@ -20,6 +24,8 @@ export interface ITestServerOptions {
   dir: string;
   /** How long to wait for the server to answer, in ms. */
   startTimeout?: number;
+  /** Variables for the server's environment (e.g. Binder's, for a temporary session). */
+  env?: Record<string, string>;
 }
 
 export class TestServer {
@@ -27,6 +33,7 @@ export class TestServer {
   readonly dir: string;
   readonly baseURL: string;
   private readonly startTimeout: number;
+  private readonly env: Record<string, string>;
   private process: ChildProcess | null = null;
   private output = '';
 
@@ -35,6 +42,7 @@ export class TestServer {
     this.dir = options.dir;
     this.baseURL = `http://127.0.0.1:${options.port}`;
     this.startTimeout = options.startTimeout ?? 120_000;
+    this.env = options.env ?? {};
   }
 
   static defaultDir(name: string): string {
@@ -70,7 +78,11 @@ export class TestServer {
       cwd: UI_TESTS,
       // Its own process group, so that stop() reaches every process it started.
       detached: true,
-      env: { ...process.env, MLMATH_LAB_UI_SERVER_LOG: 'server.log' },
+      env: {
+        ...process.env,
+        ...this.env,
+        MLMATH_LAB_UI_SERVER_LOG: 'server.log'
+      },
       stdio: ['ignore', 'pipe', 'pipe']
     });
     const keep = (chunk: Buffer) => {
@@ -150,6 +162,23 @@ export class TestServer {
       return `(no ${this.logFile})`;
     }
   }
+}
+
+/**
+ * Run the tests of this file against `server`: started before them, stopped after.
+ */
+export function useTestServer(server: TestServer): void {
+  test.use({ baseURL: server.baseURL, mockSettings: MOCK_SETTINGS });
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    await server.start();
+  });
+
+  test.afterAll(async () => {
+    test.setTimeout(60_000);
+    await server.stop();
+  });
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

@@ -426,6 +426,16 @@ export function exerciseProgress(
   return visit(payload);
 }
 
+/** What GET /mlmath-lab/progress says about one exercise (undefined: nothing recorded). */
+export async function progressOf(
+  page: IJupyterLabPageFixture,
+  gradeId: string
+) {
+  const response = await page.request.get('/mlmath-lab/progress');
+  expect(response.ok(), 'GET /mlmath-lab/progress').toBe(true);
+  return exerciseProgress(await response.json(), exerciseId(gradeId));
+}
+
 export function isPassed(entry?: { status?: string; passed?: boolean }) {
   return entry?.status === 'passed' || entry?.passed === true;
 }

@@ -6,7 +6,7 @@
 # Needs: .venv made by `bash .ci/test` or `bash .ci/lab` (JupyterLab with the extension built
 # and linked), Node.js, and Debian's Chromium (apt-get install chromium); Playwright never
 # downloads a browser here. The test run starts its own JupyterLab on 127.0.0.1:8888 (and one
-# on 8889 for the server-restart test) and stops them at the end. Exits non-zero on failure.
+# on 8889 for the server-restart test, 8890 for the temporary session) and stops them at the end. Exits non-zero on failure.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,7 +49,7 @@ fi
 rm -f "$log"
 
 # The servers must be ours: refuse to reuse whatever already listens on the test ports.
-for port in 8888 8889; do
+for port in 8888 8889 8890; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port on 127.0.0.1 is in use: stop that server first (the tests start their own)"
   fi

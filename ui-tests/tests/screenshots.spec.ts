@@ -1,6 +1,7 @@
 /**
- * The README's screenshots, made from the real extension: the roadmap next to the course
- * notebook, a passing check and a failing check with its hint.
+ * The README's screenshots, made from the real extension: the roadmap (on the beginner's
+ * learning path) next to the course notebook, a passing check and a failing check with its
+ * hint.
  *
  * They are written to the test's output folder; set MLMATH_LAB_SCREENSHOT_DIR (e.g.
  * docs/images) to refresh the README's copies.
@@ -49,9 +50,18 @@ test('README screenshots: roadmap, a passing check, a failing check with its hin
     'data-status',
     'passed'
   );
+  // On the beginner's path: its exercises counted, the others marked optional.
+  const path = page.locator(
+    '#mlmath-lab-roadmap select.mlmath-lab-path-select'
+  );
+  await path.selectOption('beginner');
+  await expect(
+    roadmapExercise(page, 'pairwise_sq_dists').locator('.mlmath-lab-optional')
+  ).toBeVisible();
   await page
     .locator('#mlmath-lab-roadmap')
     .screenshot({ path: target('roadmap.png') });
+  await path.selectOption('');
   await passed
     .locator('xpath=ancestor::div[contains(@class, "jp-Cell")][1]')
     .screenshot({

@@ -21,7 +21,8 @@ import pytest
 from nbformat import NotebookNode
 
 from mlmath_lab.checks.result import CHECK_MIME_TYPE, CheckResult
-from mlmath_lab.report import HIDDEN_TESTS_FAILED, NO_CHECK, _notebook_outcomes, histogram
+from mlmath_lab.report import HIDDEN_TESTS_FAILED, NO_CHECK, histogram
+from mlmath_lab.report.build import _notebook_outcomes
 
 from .conftest import COURSE, cli_env, mlmath_lab
 

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat import NotebookNode
 
 from mlmath_lab.checks.result import CHECK_MIME_TYPE, CheckResult
 from mlmath_lab.report import HIDDEN_TESTS_FAILED, NO_CHECK, histogram
 from mlmath_lab.report.build import _notebook_outcomes
+from mlmath_lab.report.items import ebel_band, item_statistics, point_biserial
 
 from .conftest import COURSE, cli_env, mlmath_lab
 
@@ -425,3 +427,77 @@ def test_an_output_that_is_not_a_check_result_is_not_read_as_one() -> None:
     assert f"{ASSIGNMENT}/dot_loop" not in _notebook_outcomes(nb, ASSIGNMENT)
     nb = {"cells": [_test_cell("dot_loop", [_check_output(f"{ASSIGNMENT}/dot_loop", "passed")])]}
     assert _notebook_outcomes(nb, ASSIGNMENT)[f"{ASSIGNMENT}/dot_loop"].status == "passed"
+
+
+# ---------------------------------------------------------------- item analysis
+
+
+def test_point_biserial_is_pearsons_r_and_undefined_when_constant() -> None:
+    passed = [1.0, 1.0, 0.0, 0.0, 1.0, 0.0]
+    rest = [9.0, 7.5, 3.0, 4.0, 6.0, 5.5]
+    assert point_biserial(passed, rest) == pytest.approx(np.corrcoef(passed, rest)[0, 1])
+    assert point_biserial([1.0] * 4, [1.0, 2.0, 3.0, 4.0]) is None  # everyone passed
+    assert point_biserial([1.0, 0.0, 1.0], [2.0, 2.0, 2.0]) is None  # the rest is constant
+
+
+@pytest.mark.parametrize(
+    ("r", "band"),
+    [(0.55, "very good"), (0.40, "very good"), (0.35, "good"), (0.2, "marginal"),
+     (0.1, "poor"), (-0.05, "negative"), (None, None)],
+)  # fmt: skip
+def test_ebels_bands(r: float | None, band: str | None) -> None:
+    assert ebel_band(r) == band
+
+
+def test_an_item_is_correlated_with_the_rest_of_the_score_not_with_itself() -> None:
+    # a 10-point item that only the strong students pass: including it in the total would
+    # inflate r; against the rest of the score it is what the other items say
+    scores = {"a": 10.0, "b": 10.0, "c": 0.0, "d": 0.0, "e": 0.0}
+    totals = {"a": 15.0, "b": 12.0, "c": 4.0, "d": 1.0, "e": 3.0}
+    item = item_statistics("x/y", scores, totals, 10.0, not_implemented=2, checked=5)
+    rest = [totals[s] - scores[s] for s in sorted(scores)]
+    passed = [1.0, 1.0, 0.0, 0.0, 0.0]
+    assert item.discrimination == pytest.approx(np.corrcoef(passed, rest)[0, 1])
+    assert item.facility == pytest.approx(0.4) and item.not_attempted == pytest.approx(0.4)
+    assert item.flags == []
+    # the reverse, a check the strong students fail: flagged
+    flipped = {s: 10.0 - v for s, v in scores.items()}
+    wrong = item_statistics("x/y", flipped, totals, 10.0, not_implemented=None, checked=0)
+    assert wrong.discrimination is not None and wrong.discrimination < 0
+    assert "negative discrimination: review the check" in wrong.flags
+    assert wrong.not_attempted is None
+    # too few students: no correlation given
+    few = item_statistics("x/y", {"a": 1.0, "b": 0.0}, {"a": 3.0, "b": 1.0}, 1.0, None, 0)
+    assert few.discrimination is None and few.facility == pytest.approx(0.5)
+
+
+@pytest.mark.slow
+def test_the_report_gives_each_exercises_item_analysis(
+    report: dict[str, Any], text_report: subprocess.CompletedProcess[str]
+) -> None:
+    students = sorted(CORRECT)
+    totals = {s: sum(POINTS[e] for e in CORRECT[s]) for s in students}
+    for row in report["exercises"]:
+        grade_id = row["grade_id"]
+        passed = [1.0 if grade_id in CORRECT[s] else 0.0 for s in students]
+        rest = [totals[s] - POINTS[grade_id] * p for s, p in zip(students, passed, strict=True)]
+        assert row["facility"] == pytest.approx(sum(passed) / len(students))
+        if len(set(passed)) == 1:
+            assert row["discrimination"] is None, grade_id
+        else:
+            expected = float(np.corrcoef(passed, rest)[0, 1])
+            assert row["discrimination"] == pytest.approx(expected), grade_id
+            assert row["discrimination_band"] == ebel_band(expected)
+        # the stubs left: dee's all, cyd's but the four written (softmax wrongly)
+        attempted = {s: set(CORRECT[s]) for s in students}
+        attempted["bob"].add("softmax")
+        attempted["cyd"].add("softmax")
+        attempted["eve"].add("dot_loop")
+        stubs = sum(grade_id not in attempted[s] for s in students)
+        assert row["not_attempted"] == pytest.approx(stubs / len(students)), grade_id
+    softmax = next(r for r in report["exercises"] if r["grade_id"] == "softmax")
+    assert [m["misconception"] for m in softmax["misconceptions"]] == ["softmax-overflow"]
+    assert softmax["misconceptions"][0]["share"] == pytest.approx(2 / len(students))  # bob, cyd
+    assert any(line.startswith("facility:") for line in report["explanations"])
+    assert "Item analysis" in text_report.stdout
+    assert "discrimination: the point-biserial correlation" in text_report.stdout

@@ -13,6 +13,7 @@ from traitlets.config import Config
 
 from ..checks.result import CHECK_MIME_TYPE
 from ..formats import CHECK_RESULT, first_problem
+from .items import item_statistics
 from .model import (
     HIDDEN_TESTS_FAILED,
     NO_CHECK,
@@ -61,6 +62,7 @@ def build_report(root: Path, assignment: str, config: Config) -> Report:
                 cells.append((notebook.name, cell.name, float(cell.max_score)))
         scores: dict[str, float] = {}
         grades: dict[tuple[str, str], list[float | None]] = {}
+        by_student: dict[tuple[str, str], dict[str, float]] = {}  # cell → student → points
         for submission in gb.assignment_submissions(assignment):
             scores[submission.student.id] = float(submission.score)
             for sub_notebook in submission.notebooks:
@@ -69,6 +71,9 @@ def build_report(root: Path, assignment: str, config: Config) -> Report:
                     grades.setdefault((sub_notebook.name, grade.name), []).append(
                         None if unscored else float(grade.score)
                     )
+                    if not unscored:
+                        cell_scores = by_student.setdefault((sub_notebook.name, grade.name), {})
+                        cell_scores[submission.student.id] = float(grade.score)
     if not scores:
         raise ReportError(
             f"no graded submissions of {assignment} in the gradebook {db_url}: "
@@ -113,6 +118,19 @@ def build_report(root: Path, assignment: str, config: Config) -> Report:
         if read_any:
             outcomes[student] = found
 
+    items = [
+        item_statistics(
+            stats.exercise,
+            by_student.get((stats.notebook, stats.grade_id), {}),
+            scores,
+            stats.max_score,
+            sum(1 for found in outcomes.values() if _stub_left(found.get(stats.exercise)))
+            if outcomes
+            else None,
+            len(outcomes),
+        )
+        for stats in exercises
+    ]
     return Report(
         assignment=assignment,
         course_root=root,
@@ -124,7 +142,12 @@ def build_report(root: Path, assignment: str, config: Config) -> Report:
         histogram=histogram(scores.values(), max_score),
         checked_students=sorted(outcomes),
         warnings=warnings,
+        items=items,
     )
+
+
+def _stub_left(outcome: _Outcome | None) -> bool:
+    return outcome is not None and outcome.status == "not_implemented"
 
 
 def _read_notebook(path: Path) -> tuple[dict[str, Any] | None, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .items import ItemStats
+
 SCORE_EPSILON = 1e-9
 
 HIDDEN_TESTS_FAILED = "hidden_tests_failed"
@@ -95,6 +97,7 @@ class Report:
     histogram: list[HistogramBin]
     checked_students: list[str]  # students whose autograded notebooks were read
     warnings: list[str] = field(default_factory=list)
+    items: list[ItemStats] = field(default_factory=list)  # as ``exercises``, item analysis
 
     @property
     def submissions(self) -> int:

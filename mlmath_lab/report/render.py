@@ -7,6 +7,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from .items import EXPLANATIONS, ItemStats
 from .model import Report
 
 
@@ -38,9 +39,21 @@ def report_json(report: Report, top: int = 10) -> dict[str, Any]:
                 "zero": e.zero,
                 "ungraded": e.ungraded,
                 "pass_rate": e.pass_rate,
+                **_item_json(item),
+                "misconceptions": [
+                    {
+                        "misconception": h.misconception,
+                        "hint": h.hint,
+                        "count": h.count,
+                        "share": report.share(h),
+                    }
+                    for h in report.hints
+                    if h.exercise == e.exercise and h.misconception
+                ],
             }
-            for e in report.exercises
+            for e, item in zip(report.exercises, report.items, strict=True)
         ],
+        "explanations": list(EXPLANATIONS),
         "checked_students": report.checked_students,
         "hint_groups": len(report.hints),
         "hints": [
@@ -90,6 +103,39 @@ def _bar(count: int, most: int, width: int = 40) -> str:
     return "#" * max(1, round(width * count / most))
 
 
+def _item_json(item: ItemStats) -> dict[str, Any]:
+    return {
+        "facility": item.facility,
+        "discrimination": item.discrimination,
+        "discrimination_band": item.band,
+        "not_attempted": item.not_attempted,
+        "flags": item.flags,
+    }
+
+
+def _optional_percent(value: float | None) -> str:
+    return "–" if value is None else _percent(value)
+
+
+def _item_rows(report: Report) -> list[str]:
+    rows = []
+    for item in report.items:
+        r = "–" if item.discrimination is None else f"{item.discrimination:+.2f} {item.band}"
+        rows.append(
+            [
+                item.exercise,
+                str(item.students),
+                _optional_percent(item.facility),
+                r,
+                _optional_percent(item.not_attempted),
+                ", ".join(item.flags),
+            ]
+        )
+    headers = ["exercise", "students", "facility", "discrimination", "not attempted", "flags"]
+    lines = ["", "Item analysis", *_table(headers, rows, {1, 2, 4})]
+    return lines + [f"  {line}" for line in EXPLANATIONS]
+
+
 def render_text(report: Report, top: int = 10) -> str:
     """The report as plain-text tables for a terminal."""
     data = report_json(report, top)
@@ -113,6 +159,7 @@ def render_text(report: Report, top: int = 10) -> str:
         row += [_percent(e.pass_rate), _bar(e.full, e.submissions, 20)]
         rows.append(row)
     out += _table(headers, rows, set(range(1, len(headers) - 1)))
+    out += _item_rows(report)
 
     shown = report.hints[: max(top, 0)]
     out += [

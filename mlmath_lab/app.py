@@ -322,7 +322,8 @@ class ReportApp(CourseApp):
     description = """Report on an autograded assignment: per-exercise pass rates (full, partial,
     zero points) and the histogram of total scores from nbgrader's gradebook, and the most
     frequent problems (the checks' hints) from the autograded notebooks. Plain-text tables, or
-    JSON with --json; a PNG chart as well. Argument: the assignment name."""
+    JSON with --json; a PNG chart as well. Argument: the assignment name; without one, the
+    course view: every graded assignment, per module, and the students at risk."""
     top = Integer(10, help="How many of the most frequent problems to show.").tag(config=True)
     png = Unicode(
         "",
@@ -346,10 +347,16 @@ class ReportApp(CourseApp):
             report_json,
         )
 
-        if len(self.extra_args) != 1:
-            self.fail("give one assignment name: mlmath-lab report ASSIGNMENT")
+        if len(self.extra_args) > 1:
+            self.fail(
+                "give one assignment name (mlmath-lab report ASSIGNMENT), or none for the "
+                "course view"
+            )
             return
         course, config = self.open_course()
+        if not self.extra_args:
+            self.course_view(course.root, config)
+            return
         try:
             report = build_report(course.root, self.extra_args[0], config)
         except ReportError as error:
@@ -368,6 +375,23 @@ class ReportApp(CourseApp):
         else:
             print(render_text(report, self.top))
             print(f"\nchart: {png}")
+
+    def course_view(self, root: Path, config: Config) -> None:
+        import json
+
+        from .report import ReportError, build_course_report, course_json, render_course_text
+
+        try:
+            report = build_course_report(root, config)
+        except ReportError as error:
+            self.fail(str(error))
+            return
+        for warning in report.warnings:
+            self.log.warning("%s", warning)
+        if self.as_json:
+            print(json.dumps(course_json(report), indent=2))
+        else:
+            print(render_course_text(report))
 
 
 class MlmathLabApp(JupyterApp):

@@ -391,12 +391,6 @@ def test_nothing_graded_yet(courses: Courses) -> None:
     assert "mlmath-lab autograde" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_no_assignment_argument(course_copy: Path) -> None:
-    done = mlmath_lab("report", f"--course-dir={course_copy}")
-    assert done.returncode == 1
-    assert "give one assignment name" in done.stderr
-
-
 @pytest.mark.slow
 def test_corrupt_autograded_notebook_is_named_and_skipped(courses: Courses, tmp_path: Path) -> None:
     course = tmp_path / "course"

@@ -15,6 +15,7 @@ Two sources, both written by autograding (``mlmath-lab autograde`` or ``nbgrader
 from __future__ import annotations
 
 from .build import build_report, histogram
+from .course import CourseReport, build_course_report, course_json
 from .model import (
     HIDDEN_TESTS_FAILED,
     NO_CHECK,
@@ -25,20 +26,30 @@ from .model import (
     Report,
     ReportError,
 )
-from .render import default_png_path, render_png, render_text, report_json
+from .render import (
+    default_png_path,
+    render_course_text,
+    render_png,
+    render_text,
+    report_json,
+)
 
 __all__ = [
     "HIDDEN_TESTS_FAILED",
     "NO_CHECK",
     "SCORE_EPSILON",
+    "CourseReport",
     "ExerciseStats",
     "HintCount",
     "HistogramBin",
     "Report",
     "ReportError",
+    "build_course_report",
     "build_report",
+    "course_json",
     "default_png_path",
     "histogram",
+    "render_course_text",
     "render_png",
     "render_text",
     "report_json",

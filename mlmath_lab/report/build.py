@@ -42,13 +42,7 @@ def build_report(root: Path, assignment: str, config: Config) -> Report:
     cfg.CourseDirectory.root = str(root)
     coursedir = CourseDirectory(config=cfg)
     coursedir.assignment_id = assignment
-    db_url: str = coursedir.db_url
-    database = _sqlite_file(db_url)
-    if database is not None and not database.is_file():
-        raise ReportError(
-            f"no gradebook at {database}: run `nbgrader generate_assignment {assignment}` "
-            f"and `mlmath-lab autograde {assignment}` first"
-        )
+    db_url = gradebook_url(coursedir, assignment)
 
     with Gradebook(db_url, coursedir.course_id) as gb:
         try:
@@ -148,6 +142,61 @@ def build_report(root: Path, assignment: str, config: Config) -> Report:
 
 def _stub_left(outcome: _Outcome | None) -> bool:
     return outcome is not None and outcome.status == "not_implemented"
+
+
+def gradebook_url(coursedir: Any, assignment: str = "ASSIGNMENT") -> str:
+    """nbgrader's ``db_url`` of the course; a SQLite gradebook that does not exist is an error
+    (opening it would create an empty one)."""
+    db_url: str = coursedir.db_url
+    database = _sqlite_file(db_url)
+    if database is not None and not database.is_file():
+        raise ReportError(
+            f"no gradebook at {database}: run `nbgrader generate_assignment {assignment}` "
+            f"and `mlmath-lab autograde {assignment}` first"
+        )
+    problem = schema_problem(db_url)
+    if problem:
+        raise ReportError(f"the gradebook {db_url}: {problem}")
+    return db_url
+
+
+def schema_problem(db_url: str) -> str | None:
+    """Why nbgrader's ``Gradebook`` must not open this gradebook, or None.
+
+    nbgrader opens any database: it adds the tables it misses and never looks at the schema's
+    alembic revision. A gradebook of an older nbgrader would then half-work, and one of a newer
+    nbgrader fail in SQL deep inside; both are said here instead, with what to do.
+    """
+    import nbgrader
+    import sqlalchemy
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic"))
+    head = script.get_current_head()
+    known = [revision.revision for revision in script.walk_revisions()]  # newest first
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sqlalchemy.text("SELECT version_num FROM alembic_version")
+            ).all()
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        return f"not an nbgrader gradebook, or a damaged one ({error.__class__.__name__})"
+    finally:
+        engine.dispose()
+    versions = [str(row[0]) for row in rows]
+    if versions == [head]:
+        return None
+    version = versions[0] if versions else "none"
+    if version in known:
+        return (
+            f"its schema (revision {version}) is older than this nbgrader's "
+            f"({nbgrader.__version__}, revision {head}): run `nbgrader db upgrade` first"
+        )
+    return (
+        f"its schema (revision {version}) is unknown to this nbgrader ({nbgrader.__version__}, "
+        f"revision {head}): it was written by a newer nbgrader; report with that version"
+    )
 
 
 def _read_notebook(path: Path) -> tuple[dict[str, Any] | None, str]:

@@ -7,6 +7,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from .course import RISK_RULES, CourseReport
 from .items import EXPLANATIONS, ItemStats
 from .model import Report
 
@@ -195,6 +196,48 @@ def render_text(report: Report, top: int = 10) -> str:
     most = max((b.count for b in report.histogram), default=0)
     rows = [[b.label, str(b.count), _bar(b.count, most)] for b in report.histogram]
     out += _table(["score", "students", ""], rows, {1})
+    for warning in report.warnings:
+        out.append(f"warning: {warning}")
+    return "\n".join(out)
+
+
+def render_course_text(report: CourseReport) -> str:
+    """The course view as plain-text tables for a terminal."""
+    out = [
+        f"Course report ({report.course_root}): {len(report.students)} student(s)",
+        "",
+        "Per assignment (from the gradebook)",
+    ]
+    rows = []
+    for a in report.assignments:
+        completion = a.graded / len(report.students) if report.students else 0.0
+        rows.append(
+            [
+                a.id,
+                a.module or "",
+                f"{a.max_score:g}",
+                str(a.graded) if a.autograded else "not autograded",
+                _percent(completion) if a.autograded else "",
+                _optional_percent(a.mean),
+                _optional_percent(a.median),
+            ]
+        )
+    headers = ["assignment", "module", "points", "graded", "completion", "mean", "median"]
+    out += _table(headers, rows, {2, 3, 4, 5, 6})
+    if report.modules:
+        out += ["", "Per module of the roadmap"]
+        rows = [
+            [m.id, str(len(m.assignments)), _percent(m.completion), _optional_percent(m.mean)]
+            for m in report.modules
+        ]
+        out += _table(["module", "assignments", "completion", "mean"], rows, {1, 2, 3})
+    out += ["", f"Students at risk ({len(report.at_risk)} of {len(report.students)})"]
+    if not report.at_risk:
+        out.append("  none")
+    for risk in report.at_risk:
+        out.append(f"  {risk.student}")
+        out += [f"      {reason}" for reason in risk.reasons]
+    out += [f"  rule: {rule}" for rule in RISK_RULES]
     for warning in report.warnings:
         out.append(f"warning: {warning}")
     return "\n".join(out)

@@ -313,6 +313,13 @@ def test_known_mistakes_are_counted_with_their_hint(report: dict[str, Any]) -> N
     assert counts == sorted(counts, reverse=True)
     assert len(report["hints"]) == 10 < report["hint_groups"]
     assert report["warnings"] == []
+    # what to address in the next lecture: the recognised mistakes, most students first
+    lecture = [(m["exercise"], m["misconception"], m["count"]) for m in report["next_lecture"]]
+    assert lecture == [
+        (f"{ASSIGNMENT}/softmax", "softmax-overflow", 2),
+        (f"{ASSIGNMENT}/dot_loop", "elementwise-product-not-summed", 1),
+    ]
+    assert SOFTMAX_HINT in report["next_lecture"][0]["hint"]
 
 
 @pytest.mark.slow
@@ -333,6 +340,8 @@ def test_text_report_has_aligned_tables(
     assert f"hint: {SOFTMAX_HINT}" in text_report.stdout
     assert "softmax-overflow" in text_report.stdout
     assert "Total scores" in text_report.stdout
+    assert "The 2 mistake(s) to address in the next lecture" in text_report.stdout
+    assert f"  1. softmax-overflow in {ASSIGNMENT}/softmax: 2 student(s), 40%" in lines
     full_marks = next(line for line in lines if line.split()[:2] == ["15", "1"])
     assert full_marks.endswith("#")
     png = courses.graded / "reports" / f"{ASSIGNMENT}-report.png"

@@ -103,6 +103,10 @@ class Report:
     def submissions(self) -> int:
         return len(self.scores)
 
+    def lecture_mistakes(self, count: int = 3) -> list[HintCount]:
+        """The recognised mistakes most students made: what to address in the next lecture."""
+        return [h for h in self.hints if h.misconception][:count]
+
     def share(self, hint: HintCount) -> float:
         """A hint's count over the students whose autograded notebooks were read."""
         return hint.count / len(self.checked_students) if self.checked_students else 0.0

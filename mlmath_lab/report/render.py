@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import statistics
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from .course import RISK_RULES, CourseReport
 from .items import EXPLANATIONS, ItemStats
@@ -55,6 +58,16 @@ def report_json(report: Report, top: int = 10) -> dict[str, Any]:
             for e, item in zip(report.exercises, report.items, strict=True)
         ],
         "explanations": list(EXPLANATIONS),
+        "next_lecture": [
+            {
+                "exercise": h.exercise,
+                "misconception": h.misconception,
+                "hint": h.hint,
+                "count": h.count,
+                "share": report.share(h),
+            }
+            for h in report.lecture_mistakes()
+        ],
         "checked_students": report.checked_students,
         "hint_groups": len(report.hints),
         "hints": [
@@ -162,6 +175,17 @@ def render_text(report: Report, top: int = 10) -> str:
     out += _table(headers, rows, set(range(1, len(headers) - 1)))
     out += _item_rows(report)
 
+    lecture = report.lecture_mistakes()
+    if lecture:
+        out += ["", f"The {len(lecture)} mistake(s) to address in the next lecture"]
+        for i, h in enumerate(lecture, 1):
+            out.append(
+                f"  {i}. {h.misconception} in {h.exercise}: {h.count} student(s), "
+                f"{_percent(report.share(h))}"
+            )
+            if h.hint:
+                out.append(f"     hint: {h.hint}")
+
     shown = report.hints[: max(top, 0)]
     out += [
         "",
@@ -250,10 +274,16 @@ def default_png_path(report: Report) -> Path:
 def render_png(report: Report, path: Path) -> Path:
     """Write the score histogram and the per-exercise pass rates as a PNG (no display needed:
     matplotlib's Agg canvas, without pyplot)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    overview_figure(report).savefig(os.fspath(path), format="png", dpi=100)
+    return path
+
+
+def overview_figure(report: Report) -> Figure:
+    """The score histogram beside the pass rate of each exercise."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     height = max(4.5, 1.5 + 0.35 * len(report.exercises))
     fig = Figure(figsize=(13, height), layout="constrained")
     FigureCanvasAgg(fig)
@@ -293,5 +323,4 @@ def render_png(report: Report, path: Path) -> Path:
     )
 
     fig.suptitle(f"{report.assignment}: {report.submissions} graded submission(s)")
-    fig.savefig(os.fspath(path), format="png", dpi=100)
-    return path
+    return fig

@@ -329,8 +329,19 @@ class ReportApp(CourseApp):
         "",
         help="Where to write the PNG chart. Default: <course root>/reports/<assignment>-report.png.",
     ).tag(config=True)
+    html = Unicode(
+        "",
+        help="Where to write the HTML report (one self-contained file). Default: "
+        "<course root>/reports/<assignment>-report.html, or course-report.html for the course "
+        "view.",
+    ).tag(config=True)
     as_json = Bool(False, help="Print the report as JSON instead of tables.").tag(config=True)
-    aliases = {**CourseApp.aliases, "top": "ReportApp.top", "png": "ReportApp.png"}
+    aliases = {
+        **CourseApp.aliases,
+        "top": "ReportApp.top",
+        "png": "ReportApp.png",
+        "html": "ReportApp.html",
+    }
     flags = {
         "json": ({"ReportApp": {"as_json": True}}, "Print the report as JSON instead of tables."),
     }
@@ -346,6 +357,7 @@ class ReportApp(CourseApp):
             render_text,
             report_json,
         )
+        from .report.html import render_html
 
         if len(self.extra_args) > 1:
             self.fail(
@@ -365,21 +377,34 @@ class ReportApp(CourseApp):
         for warning in report.warnings:
             self.log.warning("%s", warning)
         png = Path(self.png).expanduser() if self.png else default_png_path(report)
+        page = self._html_path(report.course_root, f"{report.assignment}-report.html")
         try:
             render_png(report, png)
+            self._write_html(page, render_html(report, self.top))
         except OSError as error:
-            self.fail(f"cannot write the chart {png}: {error.strerror or error}")
+            self.fail(f"cannot write the report: {error}")
             return
         if self.as_json:
-            print(json.dumps({**report_json(report, self.top), "png": str(png)}, indent=2))
+            data = {**report_json(report, self.top), "png": str(png), "html": str(page)}
+            print(json.dumps(data, indent=2))
         else:
             print(render_text(report, self.top))
-            print(f"\nchart: {png}")
+            print(f"\nchart: {png}\nhtml: {page}")
+
+    def _html_path(self, root: Path, default_name: str) -> Path:
+        return Path(self.html).expanduser() if self.html else root / "reports" / default_name
+
+    @staticmethod
+    def _write_html(path: Path, page: str) -> None:
+        from .atomicfile import write_atomically
+
+        write_atomically(path, page.encode("utf-8"))
 
     def course_view(self, root: Path, config: Config) -> None:
         import json
 
         from .report import ReportError, build_course_report, course_json, render_course_text
+        from .report.html import render_course_html
 
         try:
             report = build_course_report(root, config)
@@ -388,10 +413,17 @@ class ReportApp(CourseApp):
             return
         for warning in report.warnings:
             self.log.warning("%s", warning)
+        page = self._html_path(report.course_root, "course-report.html")
+        try:
+            self._write_html(page, render_course_html(report))
+        except OSError as error:
+            self.fail(f"cannot write the report: {error}")
+            return
         if self.as_json:
-            print(json.dumps(course_json(report), indent=2))
+            print(json.dumps({**course_json(report), "html": str(page)}, indent=2))
         else:
             print(render_course_text(report))
+            print(f"\nhtml: {page}")
 
 
 class MlmathLabApp(JupyterApp):

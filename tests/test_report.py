@@ -8,11 +8,14 @@ graded once with ``mlmath-lab autograde``; the tests read reports of it.
 from __future__ import annotations
 
 import copy
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from mlmath_lab.report.build import _notebook_outcomes
 from mlmath_lab.report.items import ebel_band, item_statistics, point_biserial
 
 from .conftest import COURSE, cli_env, mlmath_lab
+from .support.chromium import rendered_dom
 
 ASSIGNMENT = "01-linear-algebra"
 NOTEBOOK = "linear_algebra.ipynb"
@@ -504,3 +508,52 @@ def test_the_report_gives_each_exercises_item_analysis(
     assert any(line.startswith("facility:") for line in report["explanations"])
     assert "Item analysis" in text_report.stdout
     assert "discrimination: the point-biserial correlation" in text_report.stdout
+
+
+@pytest.mark.slow
+def test_the_html_report_renders_in_chromium_with_its_charts_and_numbers(
+    courses: Courses, report: dict[str, Any], tmp_path: Path
+) -> None:
+    page = courses.graded / "reports" / f"{ASSIGNMENT}-report.html"
+    assert report["html"] == str(page)
+    text = page.read_text()
+    # self-contained: nothing fetched
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
+    dom = rendered_dom(page, tmp_path)
+    widths = [int(w) for w in re.findall(r'data-natural-width="(\d+)"', dom)]
+    assert len(widths) == 2 and min(widths) > 100  # the overview and the heat-map, decoded
+    rows = _html_rows(dom)
+    softmax = next(r for r in rows if r[0] == f"{ASSIGNMENT}/softmax")
+    row = next(e for e in report["exercises"] if e["grade_id"] == "softmax")
+    assert softmax[2:6] == [str(row["full"]), str(row["partial"]), str(row["zero"]), "40%"]
+    assert softmax[6] == f"{row['discrimination']:+.2f} {row['discrimination_band']}"
+    assert "softmax-overflow" in dom and html.escape(SOFTMAX_HINT) in dom
+
+
+def _html_rows(dom: str) -> list[list[str]]:
+    """The table rows of a page, as cell texts."""
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "td" and self.cell is not None:
+                self.rows[-1].append("".join(self.cell).strip())
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(dom)
+    return [r for r in parser.rows if r]

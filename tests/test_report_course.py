@@ -3,14 +3,20 @@ students at risk with the reason, on a gradebook built by hand through nbgrader'
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from mlmath_lab.report.course import AssignmentSummary, CourseReport, StudentRisk
+from mlmath_lab.report.html import render_course_html
+
 from .conftest import COURSE, mlmath_lab
+from .support.chromium import rendered_dom
 
 # four autograded assignments of the real roadmap, 10 points each, and one never autograded
 GRADED = ["01-linear-algebra", "02-decompositions", "03-matrix-calculus", "04-optimization"]
@@ -129,3 +135,36 @@ def test_a_gradebook_of_another_nbgrader_schema_is_named_not_opened(
         assert done.returncode != 0
         assert f"its schema (revision {revision})" in done.stderr and says in done.stderr
     assert (other / "gradebook.db").read_bytes() == before  # left as it was
+
+
+def test_the_course_view_as_one_html_file_rendered_in_chromium(
+    course: Path, tmp_path: Path
+) -> None:
+    done = mlmath_lab("report", f"--course-dir={course}", "--json")
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(done.stdout)
+    page = Path(data["html"])
+    assert page == course / "reports" / "course-report.html"
+    dom = rendered_dom(page, tmp_path)
+    [width] = [int(w) for w in re.findall(r'data-natural-width="(\d+)"', dom)]
+    assert width > 100  # the chart, decoded
+    assert "Students at risk (4 of 6)" in dom
+    assert "falling: 30% on 04-optimization, after 90% on average before" in dom
+    for row in data["assignments"][:4]:
+        assert f"<td>{row['assignment']}</td>" in dom
+
+
+def test_ids_and_texts_from_the_gradebook_are_escaped_in_the_html() -> None:
+    hostile = '<img src=x onerror="alert(1)">'
+    report = CourseReport(
+        course_root=Path("/c"),
+        gradebook="sqlite:///g.db",
+        students=[hostile],
+        assignments=[AssignmentSummary("a1", None, 10.0, {})],
+        modules=[],
+        at_risk=[StudentRisk(hostile, ["missing: no graded work for a1"])],
+        warnings=[f"{hostile} warned"],
+    )
+    page = render_course_html(report)
+    assert hostile not in page
+    assert html.escape(hostile, quote=True) in page

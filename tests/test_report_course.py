@@ -168,3 +168,21 @@ def test_ids_and_texts_from_the_gradebook_are_escaped_in_the_html() -> None:
     page = render_course_html(report)
     assert hostile not in page
     assert html.escape(hostile, quote=True) in page
+
+
+def test_the_one_query_totals_are_nbgraders_submission_totals(course: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    from mlmath_lab.report.course import submission_scores
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        ours = submission_scores(gb)
+        for assignment in GRADED:
+            theirs = {d["student"]: d["score"] for d in gb.submission_dicts(assignment)}
+            assert ours[assignment] == pytest.approx(theirs), assignment
+            expected = {
+                s: p[GRADED.index(assignment)]
+                for s, p in SCORES.items()
+                if p[GRADED.index(assignment)] is not None
+            }
+            assert ours[assignment] == pytest.approx(expected)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from mlmath_lab.server.progress import CheckRecord, ProgressStore
+from mlmath_lab.server.transfer import ImportRefused, export_archive, import_archive
 from mlmath_lab.workspace import workspace_state_path
 
 from .test_routes import (
@@ -236,6 +238,45 @@ async def test_a_corrupt_or_foreign_file_is_refused_with_the_reason_and_nothing_
     assert message.startswith("not imported: ") and reason in message
     assert progress_file.read_bytes() == progress_before
     assert sorted(p.name for p in (jp_root_dir / NOTEBOOK).parent.iterdir()) == files_before
+
+
+def _entry_broken(data: bytes, how: str) -> bytes:
+    """The export with its first entry made unreadable as zipfile meets it in the wild."""
+    broken = bytearray(data)
+    central = broken.find(b"PK\x01\x02")
+    if how == "encrypted":
+        broken[central + 8] |= 1  # the "encrypted" flag
+    elif how == "method":
+        broken[central + 10] = 99  # a compression method zipfile does not know
+    else:  # the deflate stream itself
+        local = broken.find(b"PK\x03\x04")
+        name_length = int.from_bytes(broken[local + 26 : local + 28], "little")
+        start = local + 30 + name_length
+        broken[start : start + 4] = b"\xff\xff\xff\xff"
+    return bytes(broken)
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [
+        ("encrypted", "this is not a progress export: File 'mlmath-lab-export.json' is encrypted"),
+        ("method", "this is not a progress export: That compression method is not supported"),
+        ("deflate", "the file is damaged: Error -3 while decompressing data"),
+    ],
+)
+def test_an_unreadable_entry_is_refused_with_the_reason(
+    tmp_path: Path, how: str, reason: str
+) -> None:
+    root, store = tmp_path / "root", ProgressStore(tmp_path / "progress")
+    (root / NOTEBOOK).parent.mkdir(parents=True)
+    (root / NOTEBOOK).write_bytes(SOURCE_NOTEBOOK.read_bytes())
+    store.record_check(CheckRecord(EXERCISES[0], True, "passed", None, None, 1.0, "passed"))
+    data = export_archive(MANIFEST, root, store)
+    before = store.path.read_bytes()
+    with pytest.raises(ImportRefused, match=re.escape(reason)):
+        import_archive(_entry_broken(data, how), MANIFEST, root, store)
+    assert store.path.read_bytes() == before
+    assert (root / NOTEBOOK).read_bytes() == SOURCE_NOTEBOOK.read_bytes()
 
 
 def test_a_merge_keeps_a_pass_earned_and_the_later_state(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -133,8 +134,13 @@ def _read_archive(data: bytes, manifest: Manifest) -> _Unpacked:
             raise ImportRefused(f"this is not a progress export: it has no {INDEX_NAME}")
         try:
             contents = {name: archive.read(name) for name in names}
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        # zipfile's ways to fail on an entry: a bad checksum or header (BadZipFile, EOFError),
+        # a corrupt deflate stream (zlib.error), a password (RuntimeError), an unknown
+        # compression method (NotImplementedError); an export has none of these
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             raise ImportRefused(f"the file is damaged: {error}") from None
+        except (RuntimeError, NotImplementedError) as error:
+            raise ImportRefused(f"this is not a progress export: {error}") from None
     index = _parsed_json(contents.pop(INDEX_NAME), INDEX_NAME)
     problem = first_problem(EXPORT_INDEX, index)
     if problem:

@@ -293,6 +293,83 @@ def test_a_merge_keeps_a_pass_earned_and_the_later_state(tmp_path: Path) -> None
     assert mine.merge(theirs.read()) == {"exercises": 0, "checklist": 0}
 
 
+def _entry(last_checked: str, passed_at: str | None, status: str) -> dict[str, Any]:
+    return {
+        "status": status,
+        "attempts": 1,
+        "last_checked": last_checked,
+        "passed_at": passed_at,
+        "summary": status,
+        "hint": None,
+        "misconception": None,
+        "duration_ms": 1.0,
+    }
+
+
+def test_a_merge_orders_timestamps_by_time_not_by_their_spelling(tmp_path: Path) -> None:
+    # Another machine's file: the same instants written with an offset and without
+    # milliseconds. As strings "…T13:00:00+02:00" > "…T12:00:00.500Z", though it is earlier.
+    store = ProgressStore(tmp_path / "a")
+    mine = {
+        "version": 1,
+        "exercises": {"a/x": _entry("2025-01-01T12:00:00.500Z", None, "failed")},
+        "checklist": {READING: {"done": False, "at": "2025-01-01T12:00:00.500Z"}},
+    }
+    store.merge(mine)
+    theirs = {
+        "version": 1,
+        "exercises": {
+            "a/x": _entry("2025-01-01T13:00:00+02:00", "2025-01-01T13:00:00+02:00", "passed")
+        },
+        "checklist": {READING: {"done": True, "at": "2025-01-01T13:00:00+02:00"}},
+    }
+    assert store.merge(theirs) == {"exercises": 1, "checklist": 0}
+    merged = store.read()["exercises"]["a/x"]
+    # their check (11:00 UTC) is older than mine (12:00:00.5 UTC): mine gives the state, and
+    # their pass, the only one, stays earned
+    assert merged["status"] == "failed" and merged["passed_at"] == "2025-01-01T13:00:00+02:00"
+    assert store.read()["checklist"][READING]["done"] is False
+    # "…:00Z" is later than "…:00.500Z" one second before it, though it sorts lower as a string
+    later = {**theirs, "exercises": {"a/x": _entry("2025-01-01T12:00:01Z", None, "passed")}}
+    store.merge(later)
+    assert store.read()["exercises"]["a/x"]["last_checked"] == "2025-01-01T12:00:01Z"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "reason"),
+    [
+        ("yesterday", "'exercises'['a/x']['last_checked'] must be an ISO 8601 timestamp"),
+        (
+            "2025-13-01T12:00:00Z",
+            "'exercises'['a/x']['last_checked'] is '2025-13-01T12:00:00Z': not a date",
+        ),
+    ],
+)
+def test_a_progress_file_with_an_impossible_timestamp_is_refused_naming_the_field(
+    tmp_path: Path, stamp: str, reason: str
+) -> None:
+    root, store = tmp_path / "root", ProgressStore(tmp_path / "progress")
+    (root / NOTEBOOK).parent.mkdir(parents=True)
+    (root / NOTEBOOK).write_bytes(SOURCE_NOTEBOOK.read_bytes())
+    data = export_archive(MANIFEST, root, store)
+    progress = json.dumps(
+        {"version": 1, "exercises": {"a/x": _entry(stamp, None, "failed")}, "checklist": {}}
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    contents["progress.json"] = progress.encode()
+    index = json.loads(contents["mlmath-lab-export.json"])
+    index["files"]["progress.json"] = hashlib.sha256(progress.encode()).hexdigest()
+    contents["mlmath-lab-export.json"] = json.dumps(index).encode()
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w") as archive:
+        for name, content in contents.items():
+            archive.writestr(name, content)
+    with pytest.raises(ImportRefused, match=re.escape(reason)):
+        import_archive(rebuilt.getvalue(), MANIFEST, root, store)
+    assert store.read()["exercises"] == {}
+
+
 @pytest.mark.parametrize(
     ("config", "env", "temporary"),
     [

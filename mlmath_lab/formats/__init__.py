@@ -14,7 +14,14 @@ kernel side and the server import this package.
 
 from __future__ import annotations
 
-from .schema import SchemaError, first_problem, json_type, load_schema, schema_constant
+from .schema import (
+    SchemaError,
+    field_name,
+    first_problem,
+    json_type,
+    load_schema,
+    schema_constant,
+)
 
 CHECK_RESULT = "check-result"
 PROGRESS = "progress"
@@ -41,6 +48,7 @@ __all__ = [
     "RESULT_FORMAT_VERSION",
     "ROADMAP",
     "SchemaError",
+    "field_name",
     "first_problem",
     "json_type",
     "load_schema",

@@ -100,7 +100,8 @@ def _same(value: Any, expected: Any) -> bool:
     return json_type(value) == json_type(expected) and value == expected
 
 
-def _field_name(path: tuple[str | int, ...]) -> str:
+def field_name(path: tuple[str | int, ...]) -> str:
+    """A field as the problems name it: 'exercises'['a/x']['last_checked']."""
     if not path:
         return "the top level"
     head, *rest = path
@@ -128,7 +129,7 @@ def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 def _wrong(path: tuple[str | int, ...], node: dict[str, Any], value: Any) -> str:
     shown = f"{value!r:.80}"
     return (
-        f"{_field_name(path)} must be {_expected(node)}, not {a_or_an(json_type(value))} ({shown})"
+        f"{field_name(path)} must be {_expected(node)}, not {a_or_an(json_type(value))} ({shown})"
     )
 
 
@@ -138,7 +139,7 @@ def _problem(
     if node is True or node == {}:
         return None
     if node is False:
-        return f"{_field_name(path)} is not expected here"
+        return f"{field_name(path)} is not expected here"
     node = _resolve(root, node)
     types = node.get("type")
     if types is not None:
@@ -146,13 +147,13 @@ def _problem(
         if not any(_is_type(value, name) for name in names):
             return _wrong(path, node, value)
     if "const" in node and not _same(value, node["const"]):
-        return f"{_field_name(path)} is {value!r:.80}: expected {_expected(node)}"
+        return f"{field_name(path)} is {value!r:.80}: expected {_expected(node)}"
     if "enum" in node and not any(_same(value, v) for v in node["enum"]):
         return _wrong(path, node, value)
     below = "minimum" in node and _is_type(value, "number") and value < node["minimum"]
     above = "maximum" in node and _is_type(value, "number") and value > node["maximum"]
     if below or above:
-        return f"{_field_name(path)} is {value!r}: expected {_expected(node)}"
+        return f"{field_name(path)} is {value!r}: expected {_expected(node)}"
     if isinstance(value, str):
         too_short = len(value) < node.get("minLength", 0)
         if too_short or ("pattern" in node and not re.search(node["pattern"], value)):
@@ -174,7 +175,7 @@ def _object_problem(
     for key in node.get("required", []):
         if key not in value:
             sub = _resolve(root, properties.get(key, {}))
-            return f"{_field_name((*path, key))} is missing: expected {_expected(sub)}"
+            return f"{field_name((*path, key))} is missing: expected {_expected(sub)}"
     extra = node.get("additionalProperties", True)
     for key, item in value.items():
         problem = _problem(root, properties.get(key, extra), item, (*path, key))

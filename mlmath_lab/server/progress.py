@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomicfile import temporary_prefix, write_atomically
-from ..formats import PROGRESS, PROGRESS_FORMAT_VERSION, first_problem
+from ..formats import PROGRESS, PROGRESS_FORMAT_VERSION, field_name, first_problem
 
 FORMAT_VERSION = PROGRESS_FORMAT_VERSION
 PROGRESS_FILE = "progress.json"
@@ -78,17 +78,49 @@ def shape_problem(data: Any) -> str | None:
     (formats/progress.schema.json).
 
     Keys this version does not know are allowed (and kept), so an older server does not set
-    aside a file that a newer one wrote with extra fields.
+    aside a file that a newer one wrote with extra fields. The schema's pattern gives the form
+    of a timestamp; a date that does not exist (month 13) is found here.
     """
-    return first_problem(PROGRESS, data)
+    problem = first_problem(PROGRESS, data)
+    if problem:
+        return problem
+    stamps = [
+        *(
+            (("exercises", exercise_id, field), entry[field])
+            for exercise_id, entry in data["exercises"].items()
+            for field in ("last_checked", "passed_at")
+        ),
+        *(
+            (("checklist", item_id, "at"), entry["at"])
+            for item_id, entry in data["checklist"].items()
+        ),
+    ]
+    for path, stamp in stamps:
+        if stamp is None:
+            continue
+        try:
+            instant(stamp)
+        except ValueError:
+            return f"{field_name(path)} is {stamp!r}: not a date and time that exists"
+    return None
+
+
+def instant(timestamp: str) -> datetime:
+    """The moment an ISO 8601 timestamp of the schema names. Compared as strings, two files'
+    timestamps would order wrongly when they differ in form ("…:00Z" sorts after "…:00.500Z",
+    "+02:00" is not "Z"); a timestamp without a zone (not in the schema) is taken as UTC."""
+    moment = datetime.fromisoformat(timestamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _merged_exercise(ours: Entry | None, theirs: Entry) -> Entry:
     if ours is None:
         return dict(theirs)
-    later = dict(theirs if theirs["last_checked"] > ours["last_checked"] else ours)
+    later = dict(
+        theirs if instant(theirs["last_checked"]) > instant(ours["last_checked"]) else ours
+    )
     passes = [p for p in (ours["passed_at"], theirs["passed_at"]) if p]
-    later["passed_at"] = min(passes) if passes else None
+    later["passed_at"] = min(passes, key=instant) if passes else None
     later["attempts"] = max(ours["attempts"], theirs["attempts"])
     return later
 
@@ -192,7 +224,8 @@ class ProgressStore:
                     exercises += 1
             for item_id, theirs in imported["checklist"].items():
                 ours = data["checklist"].get(item_id)
-                if (ours is None or theirs["at"] > ours["at"]) and theirs != ours:
+                later = ours is None or instant(theirs["at"]) > instant(ours["at"])
+                if later and theirs != ours:
                     data["checklist"][item_id] = dict(theirs)
                     checklist += 1
             return {"exercises": exercises, "checklist": checklist}

@@ -28,9 +28,9 @@ from typing import Any
 
 from ..atomicfile import write_atomically
 from ..course.manifest import Manifest
-from ..formats import EXPORT_INDEX, PROGRESS, first_problem
+from ..formats import EXPORT_INDEX, first_problem
 from ..workspace import read_placed
-from .progress import ProgressStore, utc_now
+from .progress import ProgressStore, shape_problem, utc_now
 
 EXPORT_FORMAT = "mlmath-lab-export"
 EXPORT_VERSION = 1
@@ -159,7 +159,7 @@ def _read_archive(data: bytes, manifest: Manifest) -> _Unpacked:
         if _sha256(contents[name]) != digest:
             raise ImportRefused(f"the file is damaged: {name} differs from its checksum")
     progress = _parsed_json(contents.pop(PROGRESS_NAME), PROGRESS_NAME)
-    problem = first_problem(PROGRESS, progress)
+    problem = shape_problem(progress)
     if problem:
         raise ImportRefused(f"{PROGRESS_NAME}: {problem}")
     _check_same_course(progress, manifest)

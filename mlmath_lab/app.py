@@ -45,7 +45,10 @@ class CourseApp(JupyterApp):
     aliases = {"course-dir": "CourseApp.course_dir", "log-level": "Application.log_level"}
 
     def course(self) -> Course:
-        root = Path(self.course_dir) if self.course_dir else find_course_root(Path.cwd())
+        # --course-dir, else nbgrader's own setting (--CourseDirectory.root=PATH, as nbgrader's
+        # commands take it), else the current folder or ./assignments
+        given = self.course_dir or self.config.get("CourseDirectory", {}).get("root", "")
+        root = Path(given) if given else find_course_root(Path.cwd())
         if not (root / NBGRADER_CONFIG).is_file():
             raise CourseError(f"{root}: not a course root (no {NBGRADER_CONFIG})")
         return Course(root.resolve())

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import COURSE, mlmath_lab
+from .conftest import COURSE, cli_env, mlmath_lab
 
 NOTEBOOK = Path("source/01-linear-algebra/linear_algebra.ipynb")
 
@@ -164,6 +165,43 @@ def test_outside_a_course_it_says_where_it_looked(tmp_path: Path) -> None:
     result = validate(tmp_path / "nowhere")
     assert result.returncode == 1
     assert "not a course root" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_course_root_is_found_as_nbgrader_finds_it_or_the_error_names_the_option(
+    tmp_path: Path,
+) -> None:
+    # nbgrader's own setting, given as nbgrader's commands take it, from any folder
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mlmath_lab.app",
+            "validate",
+            "--no-execute",
+            "01-linear-algebra",
+            f"--CourseDirectory.root={COURSE}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=cli_env(),
+        cwd=tmp_path,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    assert f"course {COURSE}: all checks passed" in found.stdout + found.stderr
+    # nothing given and no course here: the error names the option this command reads
+    lost = subprocess.run(
+        [sys.executable, "-m", "mlmath_lab.app", "validate", "--no-execute"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=cli_env(),
+        cwd=tmp_path,
+        check=False,
+    )
+    assert lost.returncode == 1
+    assert "no course here" in lost.stderr and "--course-dir=PATH" in lost.stderr
 
 
 def test_every_checker_is_proven_and_its_mistakes_counted() -> None:

@@ -35,7 +35,7 @@ def find_course_root(start: Path) -> Path:
             return candidate.resolve()
     raise CourseError(
         f"{start}: no course here: expected {NBGRADER_CONFIG} in this folder or in "
-        "./assignments (or pass --CourseDirectory.root=PATH)"
+        "./assignments (or pass --course-dir=PATH)"
     )
 
 

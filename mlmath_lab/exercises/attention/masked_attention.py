@@ -92,6 +92,9 @@ def _with(mistake: str) -> Any:
         elif mistake == "causal-bottom-right":
             tq, tk = np.shape(Q)[-2], np.shape(K)[-2]
             allowed = _allowed(Q, K, mask, causal, tk - tq)
+        elif mistake == "mask-inverted":
+            inverted = None if mask is None else ~np.asarray(mask, dtype=bool)
+            allowed = _allowed(Q, K, inverted, causal)
         else:
             allowed = _allowed(Q, K, mask, causal)
         allowed = allowed.expand(S.shape)
@@ -101,6 +104,8 @@ def _with(mistake: str) -> Any:
             P = _softmax(S + allowed.to(S.dtype))
         elif mistake == "fully-masked-row-nan":
             P = _softmax(S.masked_fill(~allowed, float("-inf")))
+        elif mistake == "fully-masked-row-uniform":
+            P = _softmax(S.masked_fill(~allowed, -1e9))
         else:
             P = _weights(S, allowed)
         return _np(P @ _t(V)), _np(P)
@@ -147,6 +152,22 @@ MASKED_ATTENTION = Checker(
             "convention here (torch's scaled_dot_product_attention gives the same) is weights "
             "0 and output 0 for such a row: replace those rows' NaN by 0.",
             _with("fully-masked-row-nan"),
+        ),
+        Misconception(
+            "fully-masked-row-uniform",
+            "Where a query may attend to no key, your weights are uniform (1/Tk on every key): "
+            "a large negative number such as −1e9 in place of −∞ makes a row of equal scores. "
+            "The convention here (torch's scaled_dot_product_attention gives the same) is "
+            "weights 0 and output 0 for such a row: set those rows to 0.",
+            _with("fully-masked-row-uniform"),
+        ),
+        Misconception(
+            "mask-inverted",
+            "You read the mask the other way round: here True means the query *may* attend "
+            "to the key (torch's boolean attn_mask), not that the key is blocked (that is "
+            "key_padding_mask's convention). Keep the scores where the mask is True: "
+            "np.where(mask, S, -np.inf).",
+            _with("mask-inverted"),
         ),
     ],
     forbidden=NOT_ALLOWED,

@@ -66,6 +66,9 @@ def _with(mistake: str) -> Any:
         # out-proj-not-transposed: concat @ W_out instead of concat @ W_outᵀ
         swapped = dict(params)
         swapped["out_proj_weight"] = np.asarray(params["out_proj_weight"]).T
+        if mistake == "weights-not-transposed":  # x @ W for every projection
+            blocks = np.split(np.asarray(params["in_proj_weight"]), 3)
+            swapped["in_proj_weight"] = np.concatenate([b.T for b in blocks])
         return mha_by_hand(query, key, value, swapped, num_heads)
 
     return wrong
@@ -103,6 +106,13 @@ MULTI_HEAD_ATTENTION = Checker(
             "layer's weight as (d_out, d_in): y = x @ W.T + b, for the input projections and "
             "for the output projection alike.",
             _with("out-proj-not-transposed"),
+        ),
+        Misconception(
+            "weights-not-transposed",
+            "Every projection of yours is x @ W, the (d_in, d_out) layout of from-scratch "
+            "code. torch stores a linear layer's weight as (d_out, d_in): W_Q, W_K, W_V (the "
+            "row blocks of in_proj_weight) and out_proj_weight are all applied as x @ W.T + b.",
+            _with("weights-not-transposed"),
         ),
     ],
     forbidden=NOT_ALLOWED,

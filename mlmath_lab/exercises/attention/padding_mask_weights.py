@@ -48,7 +48,9 @@ def padding_case(
     )
 
 
-def _head_scores(query: Any, key: Any, params: dict[str, Any], num_heads: int) -> Any:
+def _head_scores(
+    query: Any, key: Any, params: dict[str, Any], num_heads: int, scale_by: str = "d_head"
+) -> Any:
     W, b = _t(params["in_proj_weight"]), _t(params["in_proj_bias"])
     D = W.shape[1]
     h = int(num_heads)
@@ -57,7 +59,7 @@ def _head_scores(query: Any, key: Any, params: dict[str, Any], num_heads: int) -
     B, tq, tk = q.shape[0], q.shape[1], k.shape[1]
     qh = q.reshape(B, tq, h, dh).transpose(1, 2)
     kh = k.reshape(B, tk, h, dh).transpose(1, 2)
-    return qh @ kh.transpose(-2, -1) * dh**-0.5
+    return qh @ kh.transpose(-2, -1) * (D if scale_by == "D" else dh) ** -0.5
 
 
 def _with(mistake: str) -> Any:
@@ -66,7 +68,8 @@ def _with(mistake: str) -> Any:
     ) -> np.ndarray:
         torch = _torch()
         padding = torch.tensor(np.asarray(key_padding_mask, dtype=bool))[:, None, None, :]
-        S = _head_scores(query, key, params, num_heads)
+        scale_by = "D" if mistake == "scale-by-model-width" else "d_head"
+        S = _head_scores(query, key, params, num_heads, scale_by)
         if mistake == "padding-mask-inverted":
             P = torch.nan_to_num(torch.softmax(S.masked_fill(~padding, float("-inf")), -1))
         elif mistake == "mask-after-softmax":
@@ -125,6 +128,12 @@ PADDING_MASK_WEIGHTS = Checker(
             "You averaged the weights over the heads, as torch does by default "
             "(average_attn_weights=True). Return each head's weights: shape (B, h, Tq, Tk).",
             _with("weights-averaged-over-heads"),
+        ),
+        Misconception(
+            "scale-by-model-width",
+            "You scaled the scores by 1/√D. Each head's dot products run over d_head = D/h "
+            "numbers: the scale is 1/√d_head.",
+            _with("scale-by-model-width"),
         ),
     ],
     forbidden=NOT_ALLOWED,

@@ -1,5 +1,6 @@
 """Checkers for assignment 08 — convolutions: conv2d forward and backward, im2col, max-pooling,
-batch normalisation, receptive fields, and a small CNN trained with the student's own layers.
+batch normalisation, receptive fields, and a small CNN trained with the student's own layers on
+scikit-learn's 8×8 handwritten digits (``digits``: the data, split by a seed, and the start).
 
 References are torch (float64): ``F.conv2d``, ``F.unfold``, ``F.max_pool2d``,
 ``F.batch_norm`` and autograd for every backward pass and for the CNN's training run; the

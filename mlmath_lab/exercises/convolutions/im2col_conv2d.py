@@ -66,10 +66,14 @@ def _with(mistake: str) -> Any:
         Wm = W.reshape(c_out, -1)
         if mistake == "matrix-transposed":
             return cols.T, Y
-        if mistake == "rows-position-major":
+        if mistake.startswith("rows-position-major"):
             cols = cols.reshape(n, ho * wo, -1).transpose(1, 0, 2).reshape(n * ho * wo, -1)
-        elif mistake == "columns-channel-last":
+            if mistake == "rows-position-major":  # Y reshaped back in the same order: right
+                return cols, Y
+        elif mistake.startswith("columns-channel-last"):
             cols = cols.reshape(-1, c, kh, kw).transpose(0, 2, 3, 1).reshape(n * ho * wo, -1)
+            if mistake == "columns-channel-last-weights-too":  # W in (u, v, c) order: Y right
+                return cols, Y
         flat = cols @ Wm.T + b
         if mistake == "output-not-transposed":
             return cols, flat.reshape(n, c_out, ho, wo)
@@ -97,6 +101,23 @@ IM2COL_CONV2D = Checker(
             "im2col_indices orders its columns). Row r must be image n = r // (H_out·W_out), "
             "then output row i, then column j: loop (or reshape) with the batch outermost.",
             _with("rows-position-major"),
+        ),
+        Misconception(
+            "rows-position-major-output-too",
+            "Your rows are ordered position first, then image ((i, j, n), as CS231n's "
+            "im2col_indices orders its columns), and Y was reshaped from them as if they were "
+            "image first. Row r must be image n = r // (H_out·W_out), then output row i, then "
+            "column j: loop (or reshape) with the batch outermost; then cols @ Wᵀ reshapes to "
+            "(N, H_out, W_out, C_out).",
+            _with("rows-position-major-output-too"),
+        ),
+        Misconception(
+            "columns-channel-last-weights-too",
+            "Your Y is right, but your patch matrix's columns are ordered (u, v, c), channel "
+            "last (the NHWC layout of TensorFlow), with the weights reordered to match. Here "
+            "the columns must be in (c, u, v) order — channel first, then kernel row, then "
+            "kernel column — the order of W.reshape(C_out, -1) and of torch's unfold.",
+            _with("columns-channel-last-weights-too"),
         ),
         Misconception(
             "columns-channel-last",

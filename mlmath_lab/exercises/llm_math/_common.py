@@ -91,11 +91,13 @@ def bpe_train_by_hand(
     overlapping: bool = False,
     ties: str = "smallest",
     recount: bool = True,
+    spaces: bool = True,
 ) -> list[tuple[int, int]]:
     """The merges, most frequent pair first, ties broken by the smallest pair; the switches
     are the known mistakes (pairs across words, overlapping pairs counted, ties by first
-    occurrence, merges not applied before counting again)."""
-    pieces = [text] if across_words else words_of(text)
+    occurrence, merges not applied before counting again, words from ``str.split()`` that lose
+    their spaces)."""
+    pieces = [text] if across_words else words_of(text) if spaces else text.split()
     words: dict[tuple[int, ...], int] = {}
     for piece in pieces:
         key = tuple(piece.encode("utf-8"))

@@ -19,12 +19,15 @@ from ...checks.references import torch as _torch
 from ._common import NOT_ALLOWED, A, _np, _t
 
 
-def _counts(sequences: Any, V: int, *, across: bool = False) -> np.ndarray:
+def _counts(sequences: Any, V: int, *, across: bool = False, once: bool = False) -> np.ndarray:
     C = np.zeros((int(V), int(V)))
     seqs = [np.concatenate([np.asarray(s, dtype=int) for s in sequences])] if across else sequences
     for seq in seqs:
         s = np.asarray(seq, dtype=int)
-        np.add.at(C, (s[:-1], s[1:]), 1.0)
+        if once:  # fancy-index +=: a pair repeated in the sequence is written once
+            C[s[:-1], s[1:]] += 1.0
+        else:
+            np.add.at(C, (s[:-1], s[1:]), 1.0)
     return C
 
 
@@ -32,9 +35,18 @@ def _bigram(
     sequences: Any, V: int, k: float, heldout: Any, *, mistake: str = ""
 ) -> tuple[np.ndarray, float, float]:
     torch = _torch()
-    C = _t(_counts(sequences, V, across=mistake == "pairs-across-sequences"))
+    C = _t(
+        _counts(
+            sequences,
+            V,
+            across=mistake == "pairs-across-sequences",
+            once=mistake == "repeated-pairs-counted-once",
+        )
+    )
     if mistake == "smoothing-after-normalising":
         P = C / C.sum(dim=1, keepdim=True) + k
+    elif mistake == "row-sums-broadcast":  # .sum(dim=1) without keepdim: divides column b
+        P = (C + k) / (C + k).sum(dim=1)
     elif mistake == "normalised-over-columns":
         P = (C + k) / (C + k).sum(dim=0, keepdim=True)
     else:
@@ -119,6 +131,14 @@ BIGRAM_MODEL = Checker(
             _with("normalised-over-columns"),
         ),
         Misconception(
+            "row-sums-broadcast",
+            "You divided by the row totals without keepdims=True: the (V,) vector of totals "
+            "broadcasts along the last axis, so P[a, b] was divided by the total of row b, not "
+            "of row a, and the rows do not sum to 1 (makemore's broadcasting trap). Use "
+            ".sum(axis=1, keepdims=True).",
+            _with("row-sums-broadcast"),
+        ),
+        Misconception(
             "perplexity-of-total",
             "Your perplexity is exp of the total negative log-likelihood. Perplexity is per "
             "token: exp of the mean NLL over the held-out transitions.",
@@ -137,6 +157,13 @@ BIGRAM_MODEL = Checker(
             "next (the sequences joined into one). Count the adjacent pairs inside each "
             "sequence only.",
             _with("pairs-across-sequences"),
+        ),
+        Misconception(
+            "repeated-pairs-counted-once",
+            "A pair that occurs more than once in a sequence was counted once: with fancy "
+            "indexing, C[s[:-1], s[1:]] += 1 writes each repeated index a single time. Count "
+            "with np.add.at(C, (s[:-1], s[1:]), 1), or a loop over the pairs.",
+            _with("repeated-pairs-counted-once"),
         ),
     ],
     forbidden=NOT_ALLOWED,

@@ -87,6 +87,13 @@ BPE_TRAIN = Checker(
             "256 + i in every word, then count again.",
             _with(recount=False),
         ),
+        Misconception(
+            "words-without-spaces",
+            "You cut the words with str.split(), which drops the spaces, so no merge ever "
+            "contains one. Cut the text before every space (split_words): the space belongs "
+            'to the word after it (" cat"), and its pairs are counted and merged too.',
+            _with(spaces=False),
+        ),
     ],
     forbidden=NOT_ALLOWED_BPE,
 )

@@ -17,10 +17,22 @@ from ._common import NOT_ALLOWED, A, _t
 
 
 def _chinchilla(
-    C: float, N: float, ratio: float = 20.0, *, flops: float = 6.0, inverse: bool = False
+    C: float,
+    N: float,
+    ratio: float = 20.0,
+    *,
+    flops: float = 6.0,
+    inverse: bool = False,
+    slip: str = "",
 ) -> tuple[float, float, float]:
     torch = _torch()
     c, n, r = _t(C), _t(N), _t(ratio)
+    if slip == "no-square-root":  # N = C / (6 ratio)
+        n_opt = c / (flops * r)
+        return float(n_opt), float(r * n_opt), float(flops * n * (r * n))
+    if slip == "ratio-as-tokens":  # training_compute with D = ratio
+        n_opt = torch.sqrt(c / (flops * r))
+        return float(n_opt), float(r * n_opt), float(flops * n * r)
     if inverse:  # D = N / ratio
         n_opt = torch.sqrt(c * r / flops)
         return float(n_opt), float(n_opt / r), float(flops * n * n / r)
@@ -75,6 +87,18 @@ COMPUTE_OPTIMAL = Checker(
             "You took D = N / ratio. The ratio is tokens per parameter: D = ratio·N (20 tokens "
             "for every parameter), so C = 6·ratio·N².",
             _with(inverse=True),
+        ),
+        Misconception(
+            "no-square-root",
+            "Your N is C / (6·ratio): you forgot that C = 6·N·D = 6·ratio·N² is quadratic in N. "
+            "Solve for N with a square root: N = √(C / (6·ratio)), then D = ratio·N.",
+            _with(slip="no-square-root"),
+        ),
+        Misconception(
+            "ratio-as-tokens",
+            "Your training_compute is 6·N·ratio: the ratio is tokens per parameter, not the "
+            "number of tokens. D = ratio·N, so C = 6·N·(ratio·N).",
+            _with(slip="ratio-as-tokens"),
         ),
     ],
     forbidden=NOT_ALLOWED,

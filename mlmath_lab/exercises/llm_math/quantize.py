@@ -56,8 +56,9 @@ def quantize_torch(
         deq = codes * scale
     else:
         L = 2**bits - 1
-        lo = torch.clamp(reduce(xt, "amin"), max=0.0)
-        hi = torch.clamp(reduce(xt, "amax"), min=0.0)
+        lo, hi = reduce(xt, "amin"), reduce(xt, "amax")
+        if mistake != "range-without-zero":
+            lo, hi = torch.clamp(lo, max=0.0), torch.clamp(hi, min=0.0)
         scale = torch.where(hi == lo, torch.ones_like(hi), (hi - lo) / L)
         if mistake == "zero-point-not-rounded":
             z = -lo / scale
@@ -164,6 +165,13 @@ QUANTIZE = Checker(
             "With per_row=True you used one scale for the whole array. Take the max (and min) "
             "over each row: axis=-1, keepdims=True — one scale per row.",
             _with("per-tensor-scale"),
+        ),
+        Misconception(
+            "range-without-zero",
+            "Your zero-point range is the plain [min x, max x]: when x is all positive (or all "
+            "negative) it does not contain 0, and 0.0 gets no exact code. Stretch the range to "
+            "include 0: lo = min(min x, 0), hi = max(max x, 0), then scale = (hi − lo) / L.",
+            _with("range-without-zero"),
         ),
     ],
     forbidden=NOT_ALLOWED,

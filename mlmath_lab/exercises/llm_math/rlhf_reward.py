@@ -25,6 +25,8 @@ def _kl_reward(
     per_token = (lp - lq) * m
     if mistake == "mean-over-tokens":
         kl = per_token.sum(dim=-1) / m.sum(dim=-1)
+    elif mistake == "mean-over-positions":  # .mean(-1) of the masked ratio: / T
+        kl = per_token.mean(dim=-1)
     else:
         kl = per_token.sum(dim=-1)
     sign = -1.0 if mistake == "kl-sign" else 1.0
@@ -102,6 +104,13 @@ RLHF_REWARD = Checker(
             "sum over its tokens (the log of a product of per-token ratios): do not divide by "
             "the length.",
             _with("mean-over-tokens"),
+        ),
+        Misconception(
+            "mean-over-positions",
+            "You took the mean of the masked log-ratio over all T positions (.mean(axis=-1)), "
+            "padding included. The KL of a sequence is the sum over its real tokens: do not "
+            "divide at all.",
+            _with("mean-over-positions"),
         ),
     ],
     forbidden=NOT_ALLOWED,

@@ -33,7 +33,7 @@ def filtered(
     """The sampled distribution in torch; ``mistake`` turns one step wrong."""
     torch = _torch()
     T = 1.0 if mistake == "temperature-cancelled" else float(temperature)
-    z = _t(logits) / T
+    z = _t(logits) * T if mistake == "temperature-multiplied" else _t(logits) / T
     values, order = torch.sort(z, dim=-1, descending=True, stable=True)
     keep = torch.ones_like(values, dtype=torch.bool)
     if top_k is not None:
@@ -117,6 +117,12 @@ SAMPLING_DISTRIBUTION = Checker(
             "the logits before the softmax, softmax(z / T); dividing the probabilities by T is "
             "undone by the normalisation.",
             _with("temperature-cancelled"),
+        ),
+        Misconception(
+            "temperature-multiplied",
+            "You multiplied the logits by the temperature. Divide them: softmax(z / T), so "
+            "that T < 1 sharpens the distribution and T > 1 flattens it.",
+            _with("temperature-multiplied"),
         ),
         Misconception(
             "not-renormalised",

@@ -47,6 +47,8 @@ def _loss(
     else:
         logp = torch.log_softmax(pred, dim=-1)
     nll = -logp.gather(1, target[:, None].clamp(0, V - 1))[:, 0]
+    if reduction == "padding-zeroed":  # the ignored losses set to 0, the mean over all
+        return float(torch.where(keep, nll, torch.zeros_like(nll)).mean())
     nll = nll[keep]
     return float(nll.sum() if reduction == "sum" else nll.mean())
 
@@ -99,6 +101,8 @@ def _with(mistake: str) -> Any:
             return _loss(logits, tokens, ignore_index, reduction="sum")
         if mistake == "padding-counted":
             return _loss(logits, tokens, ignore_index, reduction="padding-counted")
+        if mistake == "padding-zeroed-but-counted":
+            return _loss(logits, tokens, ignore_index, reduction="padding-zeroed")
         return _loss(logits, tokens, ignore_index, naive=True)  # softmax-overflow
 
     return wrong
@@ -136,6 +140,14 @@ CAUSAL_LM_LOSS = Checker(
             "out of both the sum and the count: the mean is over the targets that are not "
             "ignore_index.",
             _with("padding-counted"),
+        ),
+        Misconception(
+            "padding-zeroed-but-counted",
+            "You set the losses of the ignored targets to 0 but still divided by all "
+            "B·(T − 1) predictions, so padding pulls the loss down. Divide by the number of "
+            "targets that are not ignore_index: loss[keep].mean(), or "
+            "(loss * keep).sum() / keep.sum().",
+            _with("padding-zeroed-but-counted"),
         ),
         Misconception(
             "softmax-overflow",

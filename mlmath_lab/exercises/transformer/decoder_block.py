@@ -60,6 +60,17 @@ def _modules(params: dict[str, Any], gelu: str = "tanh") -> dict[str, Any]:
 
 def _block(x: Any, params: dict[str, Any], num_heads: int, how: str = "pre-LN") -> np.ndarray:
     torch = _torch()
+    if how == "scaled-by-model-width":
+        # scores / √D instead of / √d_head: the queries (rows 0 … D − 1 of the input
+        # projection, and their biases) scaled by √(d_head / D) = 1/√h
+        D = int(np.shape(params["ln1_weight"])[0])
+        c = float(num_heads) ** -0.5
+        params = dict(params)
+        w = np.array(params["attn_in_proj_weight"], dtype=float)
+        b = np.array(params["attn_in_proj_bias"], dtype=float)
+        w[:D] *= c
+        b[:D] *= c
+        params["attn_in_proj_weight"], params["attn_in_proj_bias"] = w, b
     m = _modules(params, gelu="none" if how == "gelu-exact" else "tanh")
     xt = _t(x)
 
@@ -149,6 +160,12 @@ DECODER_BLOCK = Checker(
             "Your LayerNorms normalise over the token axis (axis −2). LayerNorm normalises each "
             "token over its own D features, the last axis.",
             _with("norm-over-tokens"),
+        ),
+        Misconception(
+            "scaled-by-model-width",
+            "Your attention scores are divided by √D, the model's width. Each head works in "
+            "d_head = D / num_heads dimensions, and its scores q·k are divided by √d_head.",
+            _with("scaled-by-model-width"),
         ),
         Misconception(
             "gelu-exact",

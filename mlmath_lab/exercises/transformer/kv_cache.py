@@ -54,7 +54,7 @@ def _stepwise(x: Any, params: dict[str, Any], num_heads: int, mistake: str) -> d
     h = int(num_heads)
     q, k, v = _projections(xt, params, num_heads)
     Wo, bo = _t(params["out_proj_weight"]), _t(params["out_proj_bias"])
-    axis = 1 if mistake == "cache-on-wrong-axis" else 2  # heads instead of time
+    axis = 1 if mistake == "shape-error-in-the-loop" else 2  # heads instead of time
     cache_k = k[:, :, :0]
     cache_v = v[:, :, :0]
     outs = []
@@ -108,12 +108,18 @@ KV_CACHE = Checker(
     cases=_cases,
     misconceptions=[
         Misconception(
-            "cache-on-wrong-axis",
-            "Your function raised a shape error (ValueError) on every case: the usual cause is "
-            "a cache grown on the heads axis (1) or the batch axis (0), whose shapes stop "
-            "fitting at once. The cache is (B, h, t, d_head) and grows by one *time step* per "
-            "token: np.concatenate([cache_k, k_t], axis=2), starting from (B, h, 0, d_head).",
-            _with("cache-on-wrong-axis"),
+            # The mistake written here grows the cache on the heads axis; a student's ValueError
+            # on every case is only known by its type, and a softmax over the empty cache of
+            # step 0 (attending before appending, with the stable softmax's max) raises one too.
+            "shape-error-in-the-loop",
+            "Your function raised a ValueError on every case: something in the loop stops "
+            "fitting at the first or second step. The two usual causes: the cache grown on the "
+            "heads axis (1) or the batch axis (0) — the cache is (B, h, t, d_head) and grows "
+            "by one *time step* per token, np.concatenate([cache_k, k_t], axis=2), starting "
+            "from (B, h, 0, d_head); or attending before appending, so that step 0 takes a "
+            "softmax over an empty cache — append the new key and value first, then attend "
+            "(token t sees keys 0 … t).",
+            _with("shape-error-in-the-loop"),
         ),
         Misconception(
             "own-key-left-out",

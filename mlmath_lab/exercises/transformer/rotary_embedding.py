@@ -109,6 +109,9 @@ def _with(mistake: str) -> Any:
         if mistake == "conventions-swapped":
             other = "interleaved" if convention == "half" else "half"
             return _rope(x, positions, base, other)
+        if mistake == "positions-ignored":  # freqs_cis[:T]: the rows' own positions unread
+            T = np.shape(x)[-2]
+            return _rope(x, np.arange(T), base, convention)
         if mistake == "exponent-j-over-d":
             return _rope(x, positions, base, convention, exponent="j/d")
         if mistake == "half-with-angles-repeated-in-place":
@@ -152,6 +155,14 @@ ROTARY_EMBEDDING = Checker(
             "j = 0 … d/2 − 1 (np.arange(0, d, 2) / d): the slowest pair turns almost base "
             "times slower than the fastest, not √base times.",
             _with("exponent-j-over-d"),
+        ),
+        Misconception(
+            "positions-ignored",
+            "Your rotation uses the positions 0, 1, …, T − 1 whatever `positions` says (as "
+            "slicing a precomputed table with [:T] does). Row t is at position positions[t]: "
+            "a key cached at step 100 turns by 100·θ_j, not by its row number — build the "
+            "angles from np.asarray(positions)[:, None] * theta.",
+            _with("positions-ignored"),
         ),
         Misconception(
             "rotation-reversed",

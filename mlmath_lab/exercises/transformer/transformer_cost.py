@@ -125,8 +125,12 @@ def _with(mistake: str) -> Any:
             return {"params": n, "train_flops_per_token": 2 * n + attention // 3}
         if mistake == "attention-term-forgotten":
             return {"params": n, "train_flops_per_token": 6 * n}
+        if mistake == "attention-term-doubled":  # PaLM's / nanoGPT's 12·L·H·Q·T
+            return {"params": n, "train_flops_per_token": 6 * n + 2 * attention}
         if mistake == "tied-embedding-counted-twice":
             n += vocab * D if tied else 0
+        elif mistake == "position-embedding-left-out":
+            n -= context * D
         elif mistake == "norm-parameters-forgotten":
             n -= (2 * L + 1) * D * (2 if bias else 1)
         else:  # mlp-4D-squared: 4D² weights for the MLP instead of 2·D·d_ff
@@ -158,10 +162,25 @@ TRANSFORMER_COST = Checker(
             _with("attention-term-forgotten"),
         ),
         Misconception(
+            "attention-term-doubled",
+            "Your attention term is 12·n_layers·context·D, the count of PaLM's appendix and "
+            "nanoGPT's estimate_mfu (2 FLOPs for each multiply-add of both Q Kᵀ and P V over "
+            "the full context). This exercise follows Kaplan et al.: 2·context·D per token and "
+            "layer forward, so 6N + 6·n_layers·context·D for training.",
+            _with("attention-term-doubled"),
+        ),
+        Misconception(
             "tied-embedding-counted-twice",
             "With tied embeddings you counted the vocab × D matrix twice. The head *shares* the "
             "token embedding's weight: it is one tensor, counted once.",
             _with("tied-embedding-counted-twice"),
+        ),
+        Misconception(
+            "position-embedding-left-out",
+            "You left out the learned position embedding: a (context × D) table of "
+            "parameters, counted like the token embedding (nanoGPT's get_num_params leaves it "
+            "out on purpose, to report the 'non-embedding' count; the model still has it).",
+            _with("position-embedding-left-out"),
         ),
         Misconception(
             "norm-parameters-forgotten",

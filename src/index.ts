@@ -130,6 +130,17 @@ export const roadmapPlugin: JupyterFrontEndPlugin<IRoadmapModel> = {
       }
     }
 
+    // A checked notebook renamed or deleted: the code its checks were about is gone from
+    // where they saw it (saves are told by the Check buttons, through the document context).
+    app.serviceManager.contents.fileChanged.connect((_, change) => {
+      if (change.type === 'rename' || change.type === 'delete') {
+        const path = change.oldValue?.path;
+        if (path) {
+          model.notebookSaved(path);
+        }
+      }
+    });
+
     // The roadmap is fetched once the layout is restored: its two requests (and the server's
     // reading of the manifest and notebooks) then do not compete with JupyterLab's start-up.
     void app.restored.then(() => model.refresh());

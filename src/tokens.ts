@@ -274,6 +274,34 @@ export interface IExerciseProgress {
   hint: string | null;
   misconception: string | null;
   duration_ms: number | null;
+  /**
+   * The saved notebook the last check was about (absent when it was recorded without one).
+   */
+  notebook?: string;
+  /**
+   * The fingerprint of the exercise's solution code in `notebook` when it was checked.
+   */
+  code_sha256?: string;
+  /**
+   * Whether the saved solution code differs from the code the last check was about (computed
+   * by the server at each read; absent without a fingerprint).
+   */
+  edited_since_check?: boolean;
+}
+
+/**
+ * The saved notebook a check was about.
+ */
+export interface ICheckedNotebook {
+  /**
+   * Its path relative to the server root (the document context's `localPath`).
+   */
+  path: string;
+  /**
+   * Whether it was saved again after the save the check was about (an autosave while the
+   * check ran): then the code on disk is not the code checked.
+   */
+  savedAgain: boolean;
 }
 
 /**
@@ -363,9 +391,19 @@ export interface IRoadmapModel {
   readonly changed: ISignal<IRoadmapModel, void>;
 
   /**
-   * Record a check result on the server, and update the exercise's state.
+   * Record a check result on the server, and update the exercise's state. `checked`: the
+   * saved notebook the check was about, so the roadmap can tell when its code changes.
    */
-  recordCheck(result: ICheckResult): Promise<boolean>;
+  recordCheck(
+    result: ICheckResult,
+    checked?: ICheckedNotebook | null
+  ): Promise<boolean>;
+
+  /**
+   * A notebook was saved (its path relative to the server root): an exercise checked in it
+   * may now be "edited since" its check, so the progress is read again.
+   */
+  notebookSaved?(path: string): void;
 
   /**
    * An exercise's state, by id.

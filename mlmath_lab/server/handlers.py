@@ -3,7 +3,9 @@
 - ``GET  info``                the version of the server side;
 - ``GET  roadmap``             the manifest joined with this user's files (see roadmap.py);
 - ``GET  progress``            the progress store (see progress.py);
-- ``POST progress/check``      record a check result (``CheckResult.to_json()``);
+- ``POST progress/check``      record a check result (``CheckResult.to_json()``); the query
+                               argument ``notebook`` names the saved notebook it was about,
+                               ``saved_again=1`` says it was saved again while the check ran;
 - ``POST progress/checklist``  tick or untick a reading or checkpoint: ``{"id", "done"}``.
 
 Errors are JSON ``{"message": "..."}``: 400 for a body that is malformed or names an unknown
@@ -17,6 +19,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,11 +33,13 @@ from .payloads import BodyError, parse_check, parse_checklist, parse_object
 from .progress import CheckRecord, Entry, ProgressStore
 from .roadmap import Roadmap
 from .serverconfig import MlmathLabServer
+from .solutions import SolutionCode
 from .transfer import ImportRefused, export_archive, export_filename, import_archive
 
 SERVER_SETTING = "mlmath_lab_server"
 ROADMAP_SETTING = "mlmath_lab_roadmap"
 PROGRESS_SETTING = "mlmath_lab_progress"
+SOLUTIONS_SETTING = "mlmath_lab_solutions"
 
 T = TypeVar("T")
 
@@ -59,6 +64,10 @@ class _Handler(APIHandler):
     @property
     def store(self) -> ProgressStore:
         return self.settings[PROGRESS_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def solutions(self) -> SolutionCode:
+        return self.settings[SOLUTIONS_SETTING]  # type: ignore[no-any-return]
 
     def reply(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -122,28 +131,51 @@ class RoadmapHandler(_Handler):
 
 
 class ProgressHandler(_Handler):
+    """``GET /mlmath-lab/progress``: the store, each fingerprinted exercise saying whether its
+    saved code was edited since its last check (``edited_since_check``)."""
+
     @web.authenticated
     async def get(self) -> None:
         self.reply(await asyncio.to_thread(self._read))
 
     def _read(self) -> dict[str, Any]:
         try:
-            return self.store.read()
+            progress = self.store.read()
         except OSError as error:
             raise RouteError(500, f"cannot read progress from {self.store.path}: {error}") from None
+        return self.solutions.annotate_progress(progress)
 
 
 class CheckHandler(_Handler):
+    """``POST /mlmath-lab/progress/check[?notebook=<path>[&saved_again=1]]``: record a check.
+
+    With ``notebook`` (relative to the server root), the entry keeps the fingerprint of the
+    exercise's solution code in that saved file. With ``saved_again=1`` too (the frontend saw
+    the notebook saved again while the check ran), the code on disk is not the code checked:
+    the fingerprint is null, and the exercise shows as edited since. A path outside the root,
+    or a notebook that is missing, broken or without the exercise, records the check without
+    a fingerprint: the result is never lost for it.
+    """
+
     @web.authenticated
     async def post(self) -> None:
         record = self.parsed(parse_check)
-        entry = await asyncio.to_thread(self._record, record)
+        notebook = self.get_query_argument("notebook", None)
+        saved_again = self.get_query_argument("saved_again", "") in ("1", "true")
+        entry = await asyncio.to_thread(self._record, record, notebook, saved_again)
         self.reply({"exercise": record.exercise, "progress": entry})
 
-    def _record(self, record: CheckRecord) -> Entry:
+    def _record(self, record: CheckRecord, notebook: str | None, saved_again: bool) -> Entry:
         if record.exercise not in self.manifest().exercise_ids():
             raise RouteError(400, f"unknown exercise '{record.exercise}'")
-        return self.saved(lambda: self.store.record_check(record))
+        if notebook:
+            grade_id = record.exercise.partition("/")[2]
+            fingerprint = self.solutions.fingerprint(notebook, grade_id)
+            if fingerprint is not None:
+                code = None if saved_again else fingerprint
+                record = replace(record, notebook=notebook, code_sha256=code)
+        entry = self.saved(lambda: self.store.record_check(record))
+        return self.solutions.annotate(record.exercise, entry)
 
 
 class ChecklistHandler(_Handler):
@@ -201,6 +233,7 @@ def setup_handlers(
     web_app.settings[SERVER_SETTING] = server
     web_app.settings[ROADMAP_SETTING] = Roadmap(root_dir, manifest_path, log)
     web_app.settings[PROGRESS_SETTING] = ProgressStore(progress_dir, log)
+    web_app.settings[SOLUTIONS_SETTING] = SolutionCode(root_dir, log)
     log.info("mlmath_lab: roadmap from %s, progress in %s", manifest_path, progress_dir)
 
     base_url = web_app.settings["base_url"]

@@ -7,12 +7,16 @@ ticked off. It is one JSON file, ``<progress_dir>/progress.json``, defined by
          "outcome": "passed" | "failed" | "not_implemented" | "error",
          "last_checked": "2025-01-01T12:00:00.000Z", "passed_at": "..." | null,
          "summary": "...", "hint": "..." | null, "misconception": "..." | null,
-         "duration_ms": 4.2}},
+         "duration_ms": 4.2,
+         "notebook": "01-linear-algebra/linear_algebra.ipynb", "code_sha256": "9f86…"}},
 
 ``status`` says whether the last check passed; ``outcome`` is that check's own status: the
 stub still in place (``not_implemented``), the student's code raising before the check could
 run (``error``, a SyntaxError say), or a failed case. ``outcome`` is a key of its own, not a
 new value of ``status``, so a server of an older version still reads (and keeps) the file.
+``notebook`` and ``code_sha256`` (optional, together) name the saved code the last check was
+about (``null``: it was saved again before the check was recorded, so the code checked is not
+on disk); the progress route adds ``edited_since_check`` from them (server/solutions.py).
      "checklist": {"mml-ch2-4": {"done": true, "at": "2025-01-01T12:00:00.000Z"}}}
 
 Two browser tabs, or two servers of the same user, may record at the same moment, so every
@@ -56,6 +60,11 @@ class CheckRecord:
     misconception: str | None
     duration_ms: float
     outcome: str | None = None  # one of OUTCOMES; None: "passed" or "failed", as ``passed``
+    # The saved notebook the check was about (relative to the server root; None: unknown) and
+    # the fingerprint of the exercise's solution code in it (server/solutions.py), None when
+    # that code was no longer on disk when the check was recorded (saved again meanwhile).
+    notebook: str | None = None
+    code_sha256: str | None = None
 
     @property
     def last_outcome(self) -> str:
@@ -189,6 +198,11 @@ class ProgressStore:
                 "misconception": record.misconception,
                 "duration_ms": record.duration_ms,
             }
+            # A check without a notebook drops the previous fingerprint (it was about
+            # other code).
+            if record.notebook is not None:
+                entry["notebook"] = record.notebook
+                entry["code_sha256"] = record.code_sha256
             data["exercises"][record.exercise] = entry
             return entry
 

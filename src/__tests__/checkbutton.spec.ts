@@ -39,10 +39,14 @@ async function wait(ms = 120): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, ms));
 }
 
-function fakeRoadmap(): IRoadmapModel & { recordCheck: jest.Mock } {
+function fakeRoadmap(): IRoadmapModel & {
+  recordCheck: jest.Mock;
+  notebookSaved: jest.Mock;
+} {
   return {
     changed: new Signal<any, void>({}),
     recordCheck: jest.fn().mockResolvedValue(true),
+    notebookSaved: jest.fn(),
     exerciseState: () => 'not-tried',
     exerciseProgress: () => null,
     hasExercise: () => true,
@@ -278,8 +282,10 @@ describe('NotebookChecks', () => {
     });
     // recorded once the notebook is saved, so the pass is about the code on disk
     await waitFor(() => roadmap.recordCheck.mock.calls.length > 0);
+    // with the saved notebook it was about, so the roadmap can tell when its code changes
     expect(roadmap.recordCheck).toHaveBeenCalledWith(
-      expect.objectContaining({ exercise: SOFTMAX, status: 'passed' })
+      expect.objectContaining({ exercise: SOFTMAX, status: 'passed' }),
+      { path: context.localPath, savedAgain: false }
     );
     expect(context.model.dirty).toBe(false);
 
@@ -291,6 +297,12 @@ describe('NotebookChecks', () => {
       success: true
     });
     expect(roadmap.recordCheck).not.toHaveBeenCalled();
+  });
+
+  it('tells the roadmap when the notebook is saved (its code may differ from a check)', async () => {
+    context.model.sharedModel.cells[0].setSource('# edited');
+    await context.save();
+    expect(roadmap.notebookSaved).toHaveBeenCalledWith(context.localPath);
   });
 
   it('adds the button to a cell only once the cell is rendered (windowed notebooks)', async () => {

@@ -57,7 +57,8 @@ function fakeApp() {
     commands,
     restored: Promise.resolve(),
     shell: { add: jest.fn(), activateById: jest.fn(), currentWidget: null },
-    docRegistry: { addWidgetExtension: jest.fn() }
+    docRegistry: { addWidgetExtension: jest.fn() },
+    serviceManager: { contents: { fileChanged: new Signal<any, any>({}) } }
   };
 }
 
@@ -117,6 +118,47 @@ describe('the plugins', () => {
     await app.commands.execute(CommandIDs.openRoadmap);
     expect(app.shell.activateById).toHaveBeenCalledWith('mlmath-lab-roadmap');
     panel.dispose();
+  });
+
+  it('reads the progress again when a checked notebook is renamed or deleted', async () => {
+    const app = fakeApp();
+    const progress = makeProgress();
+    progress.exercises['01-linear-algebra/dot_loop'] = {
+      ...progress.exercises['01-linear-algebra/dot_loop'],
+      notebook: '01-linear-algebra/linear_algebra.ipynb',
+      code_sha256: 'a'.repeat(64),
+      edited_since_check: false
+    };
+    mocked.fetchProgress.mockResolvedValue(progress);
+    const model = roadmapPlugin.activate(
+      app as unknown as JupyterFrontEnd,
+      null,
+      null,
+      null,
+      null,
+      null
+    ) as IRoadmapModel;
+    await flushPromises();
+    await flushPromises();
+    const loads = mocked.fetchProgress.mock.calls.length;
+    const fileChanged = app.serviceManager.contents.fileChanged;
+    fileChanged.emit({
+      type: 'save',
+      oldValue: null,
+      newValue: { path: '01-linear-algebra/linear_algebra.ipynb' }
+    });
+    await flushPromises();
+    // saves come from the document context (the Check buttons), not from here
+    expect(mocked.fetchProgress).toHaveBeenCalledTimes(loads);
+    fileChanged.emit({
+      type: 'delete',
+      oldValue: { path: '01-linear-algebra/linear_algebra.ipynb' },
+      newValue: null
+    });
+    await flushPromises();
+    expect(mocked.fetchProgress).toHaveBeenCalledTimes(loads + 1);
+    (model as any).dispose?.();
+    app.shell.add.mock.calls[0][0].dispose();
   });
 
   it('leaves the roadmap closed when openRoadmapOnStart is off', async () => {

@@ -8,6 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   ICheckRecorded,
   ICheckResult,
+  ICheckedNotebook,
   IChecklistEntry,
   IExportFile,
   IImportReport,
@@ -132,9 +133,22 @@ export function fetchProgress(): Promise<IProgress> {
 
 /**
  * `POST /mlmath-lab/progress/check`: record a check result.
+ *
+ * @param checked the saved notebook the check was about, as query arguments (`notebook`,
+ *   `saved_again`): the server keeps a fingerprint of the exercise's solution code in it, and
+ *   later says when that code was edited since. The body stays the kernel's result.
  */
-export function postCheck(result: ICheckResult): Promise<ICheckRecorded> {
-  return requestAPI<ICheckRecorded>('progress/check', {
+export function postCheck(
+  result: ICheckResult,
+  checked?: ICheckedNotebook | null
+): Promise<ICheckRecorded> {
+  const query = checked
+    ? URLExt.objectToQueryString({
+        notebook: checked.path,
+        ...(checked.savedAgain ? { saved_again: '1' } : {})
+      })
+    : '';
+  return requestAPI<ICheckRecorded>(`progress/check${query}`, {
     method: 'POST',
     body: JSON.stringify(result)
   });

@@ -12,6 +12,12 @@ import {
 } from '../tokens';
 
 /**
+ * Said under a recorded check whose exercise's saved code changed since.
+ */
+export const EDITED_SINCE_NOTICE =
+  'You edited and saved this exercise since this check: the code saved now was not checked. Check again.';
+
+/**
  * An outcome with no kernel result.
  */
 export function makeOutcome(
@@ -67,6 +73,7 @@ export function outcomeFromProgress(
     message: '',
     elapsedMs: null,
     recordedAt: progress.last_checked ?? undefined,
-    ...(hiddenCases ? { hiddenCases: true } : {})
+    ...(hiddenCases ? { hiddenCases: true } : {}),
+    ...(progress.edited_since_check ? { notice: EDITED_SINCE_NOTICE } : {})
   };
 }

@@ -21,7 +21,12 @@ import {
   IExerciseCells
 } from '../notebook/exercises';
 import { IMlmathLabSettings } from '../settings';
-import { ICheckOutcome, ICheckResult, IRoadmapModel } from '../tokens';
+import {
+  ICheckOutcome,
+  ICheckResult,
+  ICheckedNotebook,
+  IRoadmapModel
+} from '../tokens';
 import { KernelConnector, KernelEvent } from './kernelconnector';
 import { CheckMessages } from './messages';
 import { makeOutcome, outcomeFromResult } from './outcome';
@@ -47,6 +52,7 @@ export class CheckRunner implements IDisposable {
     this._settings = options.settings;
     this._roadmap = options.roadmap ?? null;
     this._save = options.save ?? null;
+    this._notebook = options.notebook ?? null;
     this._connector.kernelEvent.connect(this._onKernelEvent, this);
   }
 
@@ -178,7 +184,7 @@ export class CheckRunner implements IDisposable {
   async handRun(result: ICheckResult): Promise<void> {
     this.clear(result.exercise);
     if ((await this._saveFirst()) === null) {
-      this._record(result);
+      this._record(result, this._savesNow());
     }
   }
 
@@ -230,6 +236,7 @@ export class CheckRunner implements IDisposable {
     }
     // A recorded result is about the code on disk: save first (the cells are read after).
     const notRecorded = await this._saveFirst();
+    const saves = this._savesNow();
     // The cells may have changed while waiting: read them now.
     const cells = this._cells();
     const found = findExercises(cells).find(e => e.id === exercise);
@@ -240,8 +247,16 @@ export class CheckRunner implements IDisposable {
       exercise,
       buildCheckCode(cells, found),
       notRecorded,
-      found.hiddenCases
+      found.hiddenCases,
+      saves
     );
+  }
+
+  /**
+   * How many times the notebook was saved so far (null: not known).
+   */
+  private _savesNow(): number | null {
+    return this._notebook ? this._notebook.saves() : null;
   }
 
   /**
@@ -326,7 +341,8 @@ export class CheckRunner implements IDisposable {
     exercise: string,
     code: ICheckCode,
     notRecorded: string | null,
-    hiddenCases: boolean
+    hiddenCases: boolean,
+    saves: number | null
   ): Promise<ICheckOutcome> {
     const started = Date.now();
     const timeoutSeconds = this._settings().checkTimeoutSeconds;
@@ -360,7 +376,7 @@ export class CheckRunner implements IDisposable {
         if (hiddenCases && outcome.result) {
           outcome = { ...outcome, hiddenCases: true };
         }
-        this._setOutcome(outcome, fromKernel && notRecorded === null);
+        this._setOutcome(outcome, fromKernel && notRecorded === null, saves);
         if (!settled) {
           settled = true;
           resolve(outcome);
@@ -456,7 +472,8 @@ export class CheckRunner implements IDisposable {
 
   private _setOutcome(
     outcome: ICheckOutcome,
-    fromKernel: boolean
+    fromKernel: boolean,
+    saves: number | null = null
   ): ICheckOutcome {
     if (this._isDisposed) {
       return outcome;
@@ -464,16 +481,31 @@ export class CheckRunner implements IDisposable {
     this._outcomes.set(outcome.exercise, outcome);
     this._outcomeChanged.emit({ exercise: outcome.exercise, outcome });
     if (fromKernel && outcome.result) {
-      this._record(outcome.result);
+      this._record(outcome.result, saves);
     }
     return outcome;
   }
 
-  private _record(result: ICheckResult): void {
+  /**
+   * Record a result, with the notebook it was about. `saves`: the notebook's save count
+   * when the checked code was saved; a save since (an autosave while the check ran) means
+   * the code on disk is not the code checked, and the server is told so.
+   */
+  private _record(result: ICheckResult, saves: number | null): void {
     if (!this._roadmap) {
       return;
     }
-    this._roadmap.recordCheck(result).catch(reason => {
+    const path = this._notebook?.path() ?? null;
+    const checked: ICheckedNotebook | null = path
+      ? {
+          path,
+          savedAgain: saves !== null && this._savesNow() !== saves
+        }
+      : null;
+    const recording = checked
+      ? this._roadmap.recordCheck(result, checked)
+      : this._roadmap.recordCheck(result);
+    recording.catch(reason => {
       console.warn('mlmath-lab: the check result was not recorded.', reason);
     });
   }
@@ -489,6 +521,7 @@ export class CheckRunner implements IDisposable {
   private _settings: () => IMlmathLabSettings;
   private _roadmap: IRoadmapModel | null;
   private _save: (() => Promise<'saved' | 'unsaved'>) | null;
+  private _notebook: CheckRunner.INotebookFile | null;
   private _isDisposed = false;
   private _queue: Promise<void> = Promise.resolve();
   private _queueLength = 0;
@@ -527,6 +560,25 @@ export namespace CheckRunner {
      * but not recorded); a rejection says why saving failed (not recorded either).
      */
     save?: () => Promise<'saved' | 'unsaved'>;
+
+    /**
+     * The notebook's file, so that a recorded result names the saved code it was about.
+     */
+    notebook?: INotebookFile | null;
+  }
+
+  /**
+   * The file of the notebook whose checks run.
+   */
+  export interface INotebookFile {
+    /**
+     * Its path relative to the server root (null: not known, e.g. not saved yet).
+     */
+    path(): string | null;
+    /**
+     * How many times it was saved so far, counted from any start.
+     */
+    saves(): number;
   }
 
   export interface IOutcomeChange {

@@ -58,7 +58,11 @@ export class NotebookChecks implements IDisposable {
       },
       settings: () => this._settings.current,
       roadmap: this._roadmap,
-      save: () => this._saveBeforeCheck()
+      save: () => this._saveBeforeCheck(),
+      notebook: {
+        path: () => this._panel.context.localPath || null,
+        saves: () => this._saves
+      }
     });
 
     this._checkAll = new ToolbarButton({
@@ -88,6 +92,7 @@ export class NotebookChecks implements IDisposable {
     this._settings.changed.connect(this._refreshAll, this);
     this._roadmap?.changed.connect(this._scheduleSync, this);
     void panel.context.ready.then(() => this._scheduleSync());
+    panel.context.saveState.connect(this._onSaveState, this);
     panel.disposed.connect(() => this.dispose());
   }
 
@@ -196,6 +201,7 @@ export class NotebookChecks implements IDisposable {
     NotebookActions.executed.disconnect(this._onExecuted, this);
     this._settings.changed.disconnect(this._refreshAll, this);
     this._roadmap?.changed.disconnect(this._scheduleSync, this);
+    this._panel.context.saveState.disconnect(this._onSaveState, this);
     for (const widget of this._decorations.values()) {
       widget.dispose();
     }
@@ -314,6 +320,21 @@ export class NotebookChecks implements IDisposable {
     this._syncTimer = setTimeout(() => this.sync(), 50);
   }
 
+  /**
+   * The notebook was saved: count it (a save while a check runs means the code on disk is
+   * not the code checked), and tell the roadmap, whose "passed" may now be "edited since".
+   */
+  private _onSaveState(
+    _: DocumentRegistry.IContext<INotebookModel>,
+    state: DocumentRegistry.SaveState
+  ): void {
+    if (state !== 'completed') {
+      return;
+    }
+    this._saves++;
+    this._roadmap?.notebookSaved?.(this._panel.context.localPath);
+  }
+
   private _refreshAll(): void {
     for (const widget of this._decorations.values()) {
       widget.refresh();
@@ -358,6 +379,7 @@ export class NotebookChecks implements IDisposable {
   private _checkAll: ToolbarButton;
   private _decorations = new Map<Cell, CheckCellWidget>();
   private _syncTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private _saves = 0;
   private _isDisposed = false;
 }
 

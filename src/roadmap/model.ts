@@ -17,6 +17,7 @@ import {
   ExerciseState,
   IAssignmentInfo,
   ICheckResult,
+  ICheckedNotebook,
   IChecklistEntry,
   IExerciseInfo,
   IExerciseProgress,
@@ -300,6 +301,32 @@ export class RoadmapModel implements IRoadmapModel {
   }
 
   /**
+   * Whether the saved solution code of a checked exercise is no longer the code its last
+   * check was about (the server compares fingerprints at each read). A pass stays earned,
+   * but the code on disk now was not checked.
+   */
+  editedSinceCheck(id: string): boolean {
+    return this._progress.exercises[id]?.edited_since_check === true;
+  }
+
+  /**
+   * A notebook was saved (or renamed, or deleted): read the progress again when a check was
+   * recorded with that notebook (only those can turn "edited since"), so the roadmap says it
+   * without a reload. `path`: relative to the server root, as the check named it.
+   */
+  notebookSaved(path: string): void {
+    const fingerprinted = Object.values(this._progress.exercises).some(
+      entry => entry?.notebook === path
+    );
+    if (!fingerprinted) {
+      return;
+    }
+    void this._reloadProgress().then(() =>
+      this._sync?.post({ kind: 'progress' })
+    );
+  }
+
+  /**
    * Whether an exercise passed once but its last check did not pass.
    */
   lastCheckFailed(id: string): boolean {
@@ -475,9 +502,15 @@ export class RoadmapModel implements IRoadmapModel {
    *
    * @returns whether the server recorded it
    */
-  async recordCheck(result: ICheckResult): Promise<boolean> {
+  async recordCheck(
+    result: ICheckResult,
+    checked?: ICheckedNotebook | null
+  ): Promise<boolean> {
     try {
-      const recorded = await postCheck(result);
+      const recorded = await (checked
+        ? postCheck(result, checked)
+        : postCheck(result));
+      this._recorded++;
       const id = recorded?.exercise ?? result.exercise;
       if (recorded?.progress) {
         this._progress = {
@@ -564,15 +597,41 @@ export class RoadmapModel implements IRoadmapModel {
   }
 
   /**
-   * Load the progress again (not the roadmap): what another tab recorded.
+   * Load the progress again (not the roadmap): what another tab recorded, or what a save
+   * changed. Calls during a load ask for one more load after it. A load that a check's
+   * recording overtook is not shown (the recording's reply is newer): it is made again.
    */
-  private async _reloadProgress(): Promise<void> {
-    try {
-      this._progress = Private.normaliseProgress(await fetchProgress());
-      this._changed.emit();
-    } catch (reason) {
-      console.warn('mlmath-lab: could not load the progress again.', reason);
+  private _reloadProgress(): Promise<void> {
+    if (this._reloading) {
+      this._reloadAgain = true;
+      return this._reloading;
     }
+    this._reloading = (async () => {
+      for (let round = 0; round < Private.MAX_RELOADS; round++) {
+        this._reloadAgain = false;
+        const recorded = this._recorded;
+        try {
+          const progress = Private.normaliseProgress(await fetchProgress());
+          if (recorded === this._recorded) {
+            this._progress = progress;
+            this._changed.emit();
+          } else {
+            this._reloadAgain = true;
+          }
+        } catch (reason) {
+          console.warn(
+            'mlmath-lab: could not load the progress again.',
+            reason
+          );
+        }
+        if (!this._reloadAgain) {
+          break;
+        }
+      }
+    })().finally(() => {
+      this._reloading = null;
+    });
+    return this._reloading;
   }
 
   private _changed = new Signal<this, void>(this);
@@ -586,6 +645,9 @@ export class RoadmapModel implements IRoadmapModel {
   private _selectedPathId: string | null = null;
   private _pathLoaded = false;
   private _pending = new Map<string, object>();
+  private _recorded = 0;
+  private _reloading: Promise<void> | null = null;
+  private _reloadAgain = false;
   private _persistence: RoadmapModel.IPersistence | null;
   private _layout: RoadmapModel.ILayoutStore | null;
   private _expanded: Record<string, boolean>;
@@ -723,6 +785,11 @@ namespace Private {
   }
 
   export const SAVE_WARNING = 'Your check result was not saved:';
+
+  /**
+   * At most this many progress loads in a row, when checks keep overtaking them.
+   */
+  export const MAX_RELOADS = 4;
 
   export function emptyProgress(): IProgress {
     return { version: 1, exercises: {}, checklist: {} };

@@ -28,12 +28,32 @@ export const STATE_MARK: Record<ExerciseState, string> = {
   'not-implemented': '◌',
   'not-tried': '○'
 };
+// A checked exercise whose saved code changed since: not the plain mark of its last check.
+export const EDITED_MARK: Record<ExerciseState, string> = {
+  passed: '✎',
+  failed: '✎',
+  'not-implemented': '✎',
+  'not-tried': '○'
+};
 export const STATE_LABEL: Record<ExerciseState, string> = {
   passed: 'passed',
   failed: 'not passed yet',
   'not-implemented': 'not implemented yet',
   'not-tried': 'not tried'
 };
+
+/**
+ * A checked exercise whose saved code changed since its last check: beside its state.
+ * A pass stays earned, but the code saved now was not checked.
+ */
+export const EDITED_SINCE_BADGE: Record<ExerciseState, string> = {
+  passed: 'earned · edited since: check again',
+  failed: 'edited since: check again',
+  'not-implemented': 'edited since: check again',
+  'not-tried': ''
+};
+export const EDITED_SINCE_TEXT =
+  'you edited the code since your last check, and the code saved now was not checked';
 
 /**
  * What the last check of a passed exercise found, when it did not pass.

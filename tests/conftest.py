@@ -42,13 +42,16 @@ def cli_env() -> dict[str, str]:
     }
 
 
-def mlmath_lab(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    """Run the ``mlmath-lab`` command as a user would, capturing its output."""
+def mlmath_lab(
+    *args: str, timeout: int = 600, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``mlmath-lab`` command as a user would (in ``cwd``), capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "mlmath_lab.app", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         env=cli_env(),
+        cwd=cwd,
         check=False,
     )

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import COURSE, cli_env, mlmath_lab
+from .conftest import COURSE, mlmath_lab
 
 NOTEBOOK = Path("source/01-linear-algebra/linear_algebra.ipynb")
 
@@ -171,35 +170,12 @@ def test_the_course_root_is_found_as_nbgrader_finds_it_or_the_error_names_the_op
     tmp_path: Path,
 ) -> None:
     # nbgrader's own setting, given as nbgrader's commands take it, from any folder
-    found = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mlmath_lab.app",
-            "validate",
-            "--no-execute",
-            "01-linear-algebra",
-            f"--CourseDirectory.root={COURSE}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=cli_env(),
-        cwd=tmp_path,
-        check=False,
-    )
+    given = f"--CourseDirectory.root={COURSE}"
+    found = mlmath_lab("validate", "--no-execute", "01-linear-algebra", given, cwd=tmp_path)
     assert found.returncode == 0, found.stderr
     assert f"course {COURSE}: all checks passed" in found.stdout + found.stderr
     # nothing given and no course here: the error names the option this command reads
-    lost = subprocess.run(
-        [sys.executable, "-m", "mlmath_lab.app", "validate", "--no-execute"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=cli_env(),
-        cwd=tmp_path,
-        check=False,
-    )
+    lost = mlmath_lab("validate", "--no-execute", cwd=tmp_path)
     assert lost.returncode == 1
     assert "no course here" in lost.stderr and "--course-dir=PATH" in lost.stderr
 

@@ -194,7 +194,8 @@ def run_manual(
 
     ``assign`` overwrites a node's gradient instead of adding to it; ``order="dfs-repeat"``
     walks the graph depth first from the output, running a node's backward step every time
-    it is reached (no topological order); ``reduce_mode`` is how a broadcast operand's
+    it is reached (no topological order); ``order="topo-forward"`` runs the topological order
+    as built, leaves first (not reversed); ``reduce_mode`` is how a broadcast operand's
     gradient is brought back to its shape; ``local`` replaces some operations' local rules
     and ``forward`` some operations' values (torch's otherwise).
     """
@@ -230,7 +231,7 @@ def run_manual(
                     parent.grad += part  # numpy's in-place add: a wrong shape raises
 
         out.grad = np.ones_like(out.value)
-        if order == "topo":
+        if order in ("topo", "topo-forward"):
             topo: list[_Node] = []
             seen: set[int] = set()
 
@@ -243,7 +244,7 @@ def run_manual(
                 topo.append(v)
 
             build(out)
-            for node in reversed(topo):
+            for node in topo if order == "topo-forward" else reversed(topo):
                 step(node)
         else:
 

@@ -37,7 +37,7 @@ def _run(
             opt = torch.optim.SGD(
                 list(tp.values()),
                 lr=hyper["lr"],
-                momentum=hyper.get("momentum", 0.0),
+                momentum=0.0 if mistake == "sgd-velocity-not-kept" else hyper.get("momentum", 0.0),
                 weight_decay=hyper.get("weight_decay", 0.0),
             )
         else:
@@ -55,7 +55,7 @@ def _run(
                 total[k] += _t(grads[k])
                 p.grad = total[k].clone() if mistake == "zero-grad-forgotten" else _t(grads[k])
             if (
-                mistake in ("", "zero-grad-forgotten")
+                mistake in ("", "zero-grad-forgotten", "sgd-velocity-not-kept")
                 or (name == "sgd" and mistake.startswith("adam"))
                 or (name != "sgd" and mistake.startswith("sgd"))
             ):
@@ -143,6 +143,13 @@ OPTIMIZERS = Checker(
             "sgd-momentum-dampened",
             "Your momentum is an average, v = μv + (1 − μ)g. torch's SGD (and this exercise) "
             "adds the whole gradient: v = μv + g (v = g at the first step), then p −= lr·v.",
+        ),
+        _mistake(
+            "sgd-velocity-not-kept",
+            "Your SGD steps are plain p −= lr·g: the momentum never builds up. "
+            "v = self.momentum * v + g makes a new array and leaves the buffer in "
+            "self.velocity at zero; update it in place, v[...] = self.momentum * v + g, "
+            "then p −= lr·v.",
         ),
         _mistake(
             "adam-no-bias-correction",

@@ -92,6 +92,14 @@ TENSOR_BACKWARD = Checker(
             manual_mistake(order="dfs-repeat"),
         ),
         Misconception(
+            "topological-order-not-reversed",
+            "Your backward() runs the topological order as built, leaves first: each node "
+            "passes its gradient on before its consumers have sent theirs, so only the "
+            "output's own operands get anything. Walk it from the output back: "
+            "for v in reversed(topo): v._backward().",
+            manual_mistake(order="topo-forward"),
+        ),
+        Misconception(
             "mul-gradients-swapped",
             "In mul's backward step each operand got the upstream gradient times its *own* "
             "value. For c = a·b, ∂c/∂a = b: self.grad += out.grad * other.data and "

@@ -10,7 +10,8 @@ tokenizer" notebook (``get_stats`` counting every position of ``zip(ids, ids[1:]
 Sennrich's subword-nmt (a dict of words with their frequencies, words from ``str.split``);
 Hugging Face's ``TopPLogitsWarper`` (an ascending sort, ``cumulative <= 1 - top_p`` removed, the
 last token always kept) and Thomas Wolf's ``top_k_top_p_filtering`` gist (a descending sort,
-``cumulative > top_p`` shifted right by one), GPT-2's ``sample.py`` (top-k keeps every logit
+``cumulative > top_p`` shifted right by one), NumPy's ``Generator.choice`` and the legacy
+``np.random.seed`` / ``np.random.choice`` for seeded draws, GPT-2's ``sample.py`` (top-k keeps every logit
 ≥ the k-th); PEFT's LoRA layer (``scaling = lora_alpha / r``, ``use_rslora``'s α/√r) and LoRA
 tutorials that count parameters; absmax and zero-point quantisation posts (Labonne's
 ``127 / max|X|`` scale, signed zero points in −128…127, ``floor(x + 0.5)`` and C's ``round``);
@@ -30,6 +31,7 @@ BG = f"{A}/bigram_model"
 BT = f"{A}/bpe_train"
 BE = f"{A}/bpe_encode_decode"
 SD = f"{A}/sampling_distribution"
+SS = f"{A}/seeded_sampling"
 LO = f"{A}/lora"
 QZ = f"{A}/quantize"
 CO = f"{A}/compute_optimal"
@@ -897,6 +899,197 @@ def sampling_distribution(logits, temperature=1.0, top_k=None, top_p=None):
     ),
 ]
 
+# -- seeded_sampling ------------------------------------------------------------------------------
+_WRAPPER = """
+def seeded_sampling(probs, u, logits, n, seed, temperature=1.0, top_k=None, top_p=None):
+    return (sample_tokens(probs, u),
+            generate_draws(logits, n, seed, temperature, top_k, top_p))
+"""
+
+_GENERATE = """
+def generate_draws(logits, n, seed, temperature=1.0, top_k=None, top_p=None):
+    u = np.random.default_rng(seed).random(n)
+    return sample_tokens(sampling_distribution(logits, temperature, top_k, top_p), u)
+"""
+
+
+def _rows(body: str, generate: str = _GENERATE) -> str:
+    """``sample_tokens`` one row at a time (``body`` draws ``row_u`` from ``row_p``), with the
+    notebook's sampling_distribution, ``generate_draws`` and the given wrapper."""
+    return (
+        _sampler(_K, _P)
+        + f"""
+def sample_tokens(probs, u):
+    probs = np.asarray(probs, dtype=float)
+    u = np.asarray(u, dtype=float)
+    flat_p = probs.reshape(-1, probs.shape[-1])
+    flat_u = u.reshape(-1, u.shape[-1])
+    out = np.zeros(flat_u.shape, dtype=np.int64)
+    for r, (row_p, row_u) in enumerate(zip(flat_p, flat_u)):
+{body}
+    return out.reshape(u.shape)
+"""
+        + generate
+        + _WRAPPER
+    )
+
+
+_RIGHT = """\
+        cdf = np.cumsum(row_p)
+        out[r] = np.minimum(np.searchsorted(cdf, row_u, side="right"), np.flatnonzero(row_p)[-1])"""
+
+SEEDED_SAMPLING = [
+    Entry(SS, "seeded_sampling", _rows(_RIGHT), CORRECT, "np.searchsorted side='right' per row"),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        for j, x in enumerate(row_u):
+            c, token = 0.0, None
+            for i, p in enumerate(row_p):
+                c += p
+                if c > x:
+                    token = i
+                    break
+            if token is None:                     # round-off: the last possible token
+                token = max(i for i, p in enumerate(row_p) if p > 0)
+            out[r, j] = token"""
+        ),
+        CORRECT,
+        "a Python loop accumulating the mass until it exceeds u",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        cdf = np.cumsum(row_p)
+        counts = (cdf[None, :] <= row_u[:, None]).sum(axis=1)
+        out[r] = np.minimum(counts, np.nonzero(row_p > 0)[0].max())"""
+        ),
+        CORRECT,
+        "(cumsum <= u).sum() with the guard",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            _RIGHT,
+            generate="""
+def generate_draws(logits, n, seed, temperature=1.0, top_k=None, top_p=None):
+    q = sampling_distribution(logits, temperature, top_k, top_p)
+    return np.random.default_rng(seed).choice(len(q), size=n, p=q)
+""",
+        ),
+        CORRECT,
+        "Generator.choice(V, size=n, p=q): the inverse CDF of the same rng.random(n)",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        cdf = np.cumsum(row_p)
+        out[r] = np.minimum(np.searchsorted(cdf, row_u), np.flatnonzero(row_p)[-1])"""
+        ),
+        "boundary-left",
+        "np.searchsorted with its default side='left'",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        cdf = np.cumsum(row_p)
+        for j, x in enumerate(row_u):
+            hit = cdf >= x
+            out[r, j] = np.argmax(hit) if hit.any() else np.flatnonzero(row_p)[-1]"""
+        ),
+        "boundary-left",
+        "the first index with cumsum >= u (argmax of a boolean mask)",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            _RIGHT,
+            generate="""
+def generate_draws(logits, n, seed, temperature=1.0, top_k=None, top_p=None):
+    q = sampling_distribution(logits, temperature, top_k, top_p)
+    np.random.seed(seed)
+    return np.random.choice(len(q), n, p=q)
+""",
+        ),
+        "legacy-global-rng",
+        "np.random.seed(seed) and np.random.choice (tutorial style)",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            _RIGHT,
+            generate="""
+def generate_draws(logits, n, seed, temperature=1.0, top_k=None, top_p=None):
+    u = np.random.default_rng(seed).random(n)
+    q = softmax(np.asarray(logits, dtype=float) / temperature)   # filters forgotten here
+    return sample_tokens(q, u)
+""",
+        ),
+        "unfiltered-cdf",
+        "the CDF of softmax(logits / T), top-k and top-p not applied",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            _RIGHT,
+            generate="""
+def generate_draws(logits, n, seed, temperature=1.0, top_k=None, top_p=None):
+    q = sampling_distribution(logits, temperature, top_k, top_p)
+    return np.full(n, np.argmax(q), dtype=np.int64)
+""",
+        ),
+        "greedy-argmax",
+        "greedy decoding: the argmax n times",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        order = np.argsort(-row_p, kind="stable")      # most probable first
+        cdf = np.cumsum(row_p[order])
+        pos = np.minimum(np.searchsorted(cdf, row_u, side="right"), (row_p > 0).sum() - 1)
+        out[r] = order[pos]"""
+        ),
+        "descending-cdf",
+        "the CDF over the tokens sorted by descending probability",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        cdf = np.cumsum(row_p)
+        out[r] = np.searchsorted(cdf, row_u, side="right").clip(max=len(row_p) - 1)"""
+        ),
+        "guard-clips-to-last",
+        "the round-off case clipped to the last index V - 1",
+    ),
+    Entry(
+        SS,
+        "seeded_sampling",
+        _rows(
+            """\
+        out[r] = np.searchsorted(np.cumsum(row_p), row_u, side="right")   # no guard"""
+        ),
+        None,
+        "no round-off guard: u >= cumsum[-1] returns V, not a token",
+    ),
+]
+
+
 # -- lora -----------------------------------------------------------------------------------------
 _OUTPUTS = """
 def lora_outputs(x, W, A, B, alpha, r):
@@ -1635,6 +1828,7 @@ ENTRIES = [
     *BPE_TRAIN,
     *BPE_ENCODE_DECODE,
     *SAMPLING_DISTRIBUTION,
+    *SEEDED_SAMPLING,
     *LORA,
     *QUANTIZE,
     *CO_ENTRIES,

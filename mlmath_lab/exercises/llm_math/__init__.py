@@ -1,7 +1,7 @@
 """Checkers for assignment 11 — the mathematics of language models: a bigram model and its
 perplexity, byte-pair encoding (training, encoding and decoding), temperature, top-k and top-p
-sampling, LoRA, int8 and int4 quantisation, compute-optimal scaling, the Bradley–Terry and DPO
-losses, and RLHF's KL-penalised reward.
+sampling, seeded draws by the inverse CDF, LoRA, int8 and int4 quantisation, compute-optimal
+scaling, the Bradley–Terry and DPO losses, and RLHF's KL-penalised reward.
 
 References are torch (float64) wherever torch has the operation: the softmax, sort and cumulative
 sum of the sampling filters, ``nn.Linear`` layers for LoRA, ``torch.round`` for quantisation,
@@ -20,6 +20,7 @@ EXERCISES = (
     "bpe_train",
     "bpe_encode_decode",
     "sampling_distribution",
+    "seeded_sampling",
     "lora",
     "quantize",
     "compute_optimal",
